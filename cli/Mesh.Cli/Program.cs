@@ -1,0 +1,3 @@
+using Mesh.Cli;
+
+return await MeshCommandLine.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
