@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using Mesh.Grpc.Framing;
+
+namespace Mesh.Grpc.Calls;
+
+/// <summary>
+/// A bidirectional streaming call: write requests while reading responses. Writes are serialized; reading
+/// cancelled through a token cancels the whole call; disposing an unfinished call resets its stream.
+/// </summary>
+public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
+    where TRequest : class, IMessage<TRequest>
+    where TResponse : class, IMessage<TResponse>
+{
+    private readonly GrpcCallCore<TResponse> _core;
+    private readonly DuplexRequestContent _content;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private bool _requestCompleted;
+
+    internal GrpcDuplexCall(GrpcCallCore<TResponse> core, DuplexRequestContent content)
+    {
+        _core = core;
+        _content = content;
+    }
+
+    /// <summary>Sends one message on the request stream.</summary>
+    public async Task WriteAsync(TRequest message, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        byte[]? buffer = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_requestCompleted, this);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _core.CallToken);
+            var stream = await _content.GetStreamAsync(linked.Token);
+            buffer = GrpcFrame.Rent(message, out var length);
+            await stream.WriteAsync(buffer.AsMemory(0, length), linked.Token);
+            await stream.FlushAsync(linked.Token);
+        }
+        catch (Exception e) when (e is not ObjectDisposedException and not GrpcException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw _core.Translate(e);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                GrpcFrame.Return(buffer);
+            }
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Half-closes: no more requests, responses keep flowing.</summary>
+    public async Task CompleteRequestAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            _requestCompleted = true;
+            _content.Complete();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Waits for the response headers (a trailers-only error surfaces here).</summary>
+    public async Task ResponseHeadersAsync() => await _core.GetResponseAsync();
+
+    /// <summary>The next response, or null when the server ended the call with OK.</summary>
+    public async ValueTask<TResponse?> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static state => ((GrpcDuplexCall<TRequest, TResponse>)state!).Cancel(), this)
+            : default;
+        try
+        {
+            return await _core.ReadAsync();
+        }
+        catch (GrpcException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    public async IAsyncEnumerable<TResponse> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await ReadAsync(cancellationToken) is { } message)
+        {
+            yield return message;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _content.Abort(new OperationCanceledException("call disposed"));
+        await _core.DisposeAsync();
+        _content.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private void Cancel() => _core.Cancel();
+}
