@@ -277,7 +277,13 @@ internal sealed partial class KvStore : IKvStore
             var grant = await TrackAsync(_backend.LeaseGrantAsync(_options.LeaseTtl, cancellationToken));
             _leases.AddLease(grant.Id, key);
             LogLeaseGranted(grant.Id, grant.Ttl);
-            _keepAlive ??= Task.Run(() => KeepAliveLoopAsync(_stopping.Token), CancellationToken.None);
+            if (_keepAlive is null)
+            {
+                // The timer exists before this call returns, so renewals count from the first grant.
+                // etcd clients renew at a third of the TTL, leaving two chances before expiry.
+                var timer = new PeriodicTimer(_options.LeaseTtl / 3, _time);
+                _keepAlive = Task.Run(() => KeepAliveLoopAsync(timer, _stopping.Token), CancellationToken.None);
+            }
             return grant.Id;
         }
         finally
@@ -286,10 +292,9 @@ internal sealed partial class KvStore : IKvStore
         }
     }
 
-    private async Task KeepAliveLoopAsync(CancellationToken stopping)
+    private async Task KeepAliveLoopAsync(PeriodicTimer timer, CancellationToken stopping)
     {
-        // etcd clients renew at a third of the TTL, leaving two chances before expiry.
-        using var timer = new PeriodicTimer(_options.LeaseTtl / 3, _time);
+        using var owned = timer;
         try
         {
             while (await timer.WaitForNextTickAsync(stopping))
