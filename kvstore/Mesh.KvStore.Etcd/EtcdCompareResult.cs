@@ -1,0 +1,9 @@
+namespace Mesh.KvStore.Etcd;
+
+public enum EtcdCompareResult
+{
+    Equal,
+    Greater,
+    Less,
+    NotEqual,
+}

@@ -1,0 +1,10 @@
+namespace Mesh.KvStore.Etcd;
+
+public enum EtcdCompareTarget
+{
+    Version,
+    CreateRevision,
+    ModRevision,
+    Value,
+    Lease,
+}

@@ -1,0 +1,7 @@
+namespace Mesh.KvStore.Etcd;
+
+public enum EtcdEventType
+{
+    Put,
+    Delete,
+}

@@ -1,0 +1,8 @@
+namespace Mesh.KvStore.Etcd;
+
+public enum EtcdPermissionType
+{
+    Read,
+    Write,
+    ReadWrite,
+}

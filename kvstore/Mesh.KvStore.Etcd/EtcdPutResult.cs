@@ -1,0 +1,3 @@
+namespace Mesh.KvStore.Etcd;
+
+public sealed record EtcdPutResult(EtcdHeader Header, EtcdKeyValue? PrevKv);
