@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Mesh.KvStore.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.KvStore.Sync;
+
+/// <summary>
+/// Writes the keys one component owns (Cilium's SyncStore): <see cref="Upsert"/> and <see cref="Delete"/> state the
+/// desired content; a single loop writes only what changed, retries failed keys with per-key backoff, rewrites
+/// keys whose lease was lost, and writes the sync canary once everything queued before <see cref="MarkSynced"/>
+/// is stored.
+/// </summary>
+public sealed partial class SyncStore : IAsyncDisposable
+{
+    private readonly IKvStore _kv;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SyncStoreMetrics? _metrics;
+    private readonly Channel<SyncCommand> _commands = Channel.CreateUnbounded<SyncCommand>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IDisposable _leaseRegistration;
+    private readonly string _keyPrefix;
+
+    // Loop-owned state.
+    private readonly Dictionary<string, ReadOnlyMemory<byte>> _desired = new(StringComparer.Ordinal);
+    private readonly Queue<string> _queue = new();
+    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ITimer> _retryTimers = new(StringComparer.Ordinal);
+    private HashSet<string>? _awaitingSync;
+    private bool _canaryWanted;
+    private int _queueSize;
+    private volatile bool _synced;
+    private readonly TaskCompletionSource _syncedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SyncStore(IKvStore kv, SyncStoreOptions options, TimeProvider time, ILogger<SyncStore> logger, SyncStoreMetrics? metrics = null)
+    {
+        _kv = kv ?? throw new ArgumentNullException(nameof(kv));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        if (string.IsNullOrEmpty(options.Prefix) || options.Workers < 1)
+        {
+            throw new ArgumentException("SyncStore needs a Prefix and at least one worker", nameof(options));
+        }
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _metrics = metrics;
+        _keyPrefix = options.Prefix.TrimEnd('/') + "/";
+        _leaseRegistration = kv.OnLeaseLost(keys => _commands.Writer.TryWrite(new SyncCommand.LeaseLost(keys)));
+        metrics?.Register(this);
+    }
+
+    public SyncStoreOptions Options { get; }
+
+    /// <summary>Keys waiting to be written or being written.</summary>
+    public int QueueSize => Volatile.Read(ref _queueSize);
+
+    /// <summary>True once the canary has been written (or, without a canary, once the initial sync was flushed).</summary>
+    public bool IsSynced => _synced;
+
+    /// <summary>Completes when <see cref="IsSynced"/> becomes true.</summary>
+    public Task SyncedTask => _syncedSignal.Task;
+
+    /// <summary>The key <c>prefix/name</c> should hold <paramref name="value"/>. Unchanged values are not rewritten.</summary>
+    public void Upsert(string name, ReadOnlyMemory<byte> value) => _commands.Writer.TryWrite(new SyncCommand.Upsert(_keyPrefix + name, value));
+
+    /// <summary>The key <c>prefix/name</c> should not exist. Unknown keys are left alone.</summary>
+    public void Delete(string name) => _commands.Writer.TryWrite(new SyncCommand.Delete(_keyPrefix + name));
+
+    /// <summary>The initial state has been handed over: write the canary once it is all stored.</summary>
+    public void MarkSynced() => _commands.Writer.TryWrite(new SyncCommand.MarkSynced());
+
+    /// <summary>Runs the write loop until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var reader = _commands.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                while (reader.TryRead(out var command))
+                {
+                    Apply(command);
+                }
+                Dispatch(cancellationToken);
+                Volatile.Write(ref _queueSize, _queued.Count + _inFlight.Count);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: in-flight writes see the same token.
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _leaseRegistration.Dispose();
+        _metrics?.Unregister(this);
+        _commands.Writer.TryComplete();
+        foreach (var timer in _retryTimers.Values)
+        {
+            timer.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private string CanaryKey => Options.CanaryKey ?? string.Empty;
+
+    private void Apply(SyncCommand command)
+    {
+        switch (command)
+        {
+            case SyncCommand.Upsert upsert:
+                // Same bytes as last asked for: already stored, queued, in flight or waiting for a retry.
+                if (_desired.TryGetValue(upsert.Key, out var current) && current.Span.SequenceEqual(upsert.Value.Span))
+                {
+                    return;
+                }
+                _desired[upsert.Key] = upsert.Value;
+                Enqueue(upsert.Key);
+                break;
+            case SyncCommand.Delete delete:
+                if (_desired.Remove(delete.Key))
+                {
+                    Enqueue(delete.Key);
+                }
+                break;
+            case SyncCommand.MarkSynced:
+                _awaitingSync = [.. _queued, .. _inFlight, .. _retryTimers.Keys];
+                _canaryWanted = Options.CanaryKey is not null;
+                CheckSynced();
+                break;
+            case SyncCommand.LeaseLost lost:
+                foreach (var key in lost.Keys)
+                {
+                    if (_desired.ContainsKey(key) || (key == CanaryKey && _synced))
+                    {
+                        Enqueue(key);
+                    }
+                }
+                break;
+            case SyncCommand.Retry retry:
+                if (_retryTimers.Remove(retry.Key, out var timer))
+                {
+                    timer.Dispose();
+                }
+                Enqueue(retry.Key);
+                break;
+            case SyncCommand.Completed completed:
+                Complete(completed);
+                break;
+        }
+    }
+
+    private void Enqueue(string key)
+    {
+        if (_inFlight.Contains(key))
+        {
+            // Written again when the current write finishes, with whatever is desired then.
+            _dirty.Add(key);
+        }
+        else if (_queued.Add(key))
+        {
+            _queue.Enqueue(key);
+        }
+    }
+
+    private void Dispatch(CancellationToken cancellationToken)
+    {
+        while (_inFlight.Count < Options.Workers && _queue.TryDequeue(out var key))
+        {
+            _queued.Remove(key);
+            _inFlight.Add(key);
+            var write = key == CanaryKey
+                ? WriteCanaryAsync(cancellationToken)
+                : _desired.TryGetValue(key, out var value)
+                    ? _kv.UpdateAsync(key, value, Options.WithLease, cancellationToken)
+                    : _kv.DeleteAsync(key, cancellationToken);
+            _ = ReportAsync(key, write);
+        }
+    }
+
+    private async Task WriteCanaryAsync(CancellationToken cancellationToken)
+    {
+        var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await _kv.UpdateAsync(CanaryKey, Encoding.UTF8.GetBytes(stamp), Options.WithLease, cancellationToken);
+    }
+
+    private async Task ReportAsync(string key, Task write)
+    {
+        Exception? error = null;
+        try
+        {
+            await write;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = e;
+        }
+        _commands.Writer.TryWrite(new SyncCommand.Completed(key, error));
+    }
+
+    private void Complete(SyncCommand.Completed completed)
+    {
+        var key = completed.Key;
+        _inFlight.Remove(key);
+        if (completed.Error is { } error)
+        {
+            if (error is OperationCanceledException)
+            {
+                return;
+            }
+            var failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
+            var delay = Backoff(failures);
+            LogWriteFailed(key, error.Message, delay);
+            _dirty.Remove(key);
+            ScheduleRetry(key, delay);
+            _metrics?.Error(Options);
+            return;
+        }
+        _failures.Remove(key);
+        if (key == CanaryKey)
+        {
+            if (!_synced)
+            {
+                _synced = true;
+                _syncedSignal.TrySetResult();
+                LogSynced(Options.Prefix, CanaryKey);
+            }
+        }
+        if (_dirty.Remove(key))
+        {
+            Enqueue(key);
+        }
+        else if (_awaitingSync?.Remove(key) == true)
+        {
+            CheckSynced();
+        }
+    }
+
+    private void CheckSynced()
+    {
+        if (_awaitingSync is not { Count: 0 })
+        {
+            return;
+        }
+        _awaitingSync = null;
+        if (_canaryWanted)
+        {
+            _canaryWanted = false;
+            Enqueue(CanaryKey);
+        }
+        else if (!_synced)
+        {
+            _synced = true;
+            _syncedSignal.TrySetResult();
+        }
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var delay = Options.InitialRetryDelay * Math.Pow(2, Math.Min(failures - 1, 20));
+        return delay > Options.MaxRetryDelay ? Options.MaxRetryDelay : delay;
+    }
+
+    private void ScheduleRetry(string key, TimeSpan delay)
+    {
+        if (_retryTimers.Remove(key, out var previous))
+        {
+            previous.Dispose();
+        }
+        _retryTimers[key] = _time.CreateTimer(_ => _commands.Writer.TryWrite(new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing {Key} failed ({Reason}); retrying in {Delay}")]
+    private partial void LogWriteFailed(string key, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Initial sync of {Prefix} complete; canary {Canary} written")]
+    private partial void LogSynced(string prefix, string canary);
+}
