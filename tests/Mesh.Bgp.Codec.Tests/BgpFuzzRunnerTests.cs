@@ -24,6 +24,7 @@ public sealed class BgpFuzzRunnerTests(ITestOutputHelper output)
     [InlineData(false, false, false)]
     [InlineData(true, true, false)]
     [InlineData(true, false, true)]
+    [InlineData(false, false, true)]
     public void Run_30kMutatedMessagesOnOtherSessions_NoCrashAndRoundTripsHold(bool fourOctet, bool extended, bool ibgp)
     {
         var report = new BgpFuzzRunner(seed: 2, new BgpCodecContext(fourOctet, extended, ibgp)).Run(30_000);

@@ -57,16 +57,27 @@ internal static class Generators
 
     public static Gen<IPAddress> IPv6Address => IPv6Prefix.Select(p => Prefix.IPv6(0, 0) == p ? IPAddress.IPv6Loopback : p.Address);
 
-    public static Gen<AsPath> AsPath(bool allowConfed) =>
+    /// <summary>
+    /// Paths of AS_SEQUENCE/AS_SET segments; internal sessions may start with confederation segments
+    /// (RFC 5065 §4 prepends them). A 2-octet session can only carry 2-octet confederation members,
+    /// since AS4_PATH never holds confederation segments (RFC 6793 §3).
+    /// </summary>
+    public static Gen<AsPath> AsPath(BgpCodecContext context) =>
+        from confed in context.Ibgp
+            ? ArrayOf(
+                from type in Gen.Elements(AsPathSegmentType.AsConfedSequence, AsPathSegmentType.AsConfedSet)
+                from n in Gen.Choose(1, 4)
+                from asns in Gen.ArrayOf(context.FourOctetAsn ? Asn : Gen.Choose(1, ushort.MaxValue).Select(a => (uint)a), n)
+                select new AsPathSegment(type, asns),
+                2)
+            : Gen.Constant(Array.Empty<AsPathSegment>())
         from segments in ArrayOf(
-            from type in allowConfed
-                ? Gen.Elements(AsPathSegmentType.AsSequence, AsPathSegmentType.AsSet, AsPathSegmentType.AsConfedSequence, AsPathSegmentType.AsConfedSet)
-                : Gen.Elements(AsPathSegmentType.AsSequence, AsPathSegmentType.AsSet)
+            from type in Gen.Elements(AsPathSegmentType.AsSequence, AsPathSegmentType.AsSet)
             from n in Gen.Choose(1, 6)
             from asns in Gen.ArrayOf(Asn, n)
             select new AsPathSegment(type, asns),
             4)
-        select segments.Length == 0 ? Mesh.Bgp.Codec.Attributes.AsPath.Empty : new AsPath(segments);
+        select confed.Length + segments.Length == 0 ? Mesh.Bgp.Codec.Attributes.AsPath.Empty : new AsPath([.. confed, .. segments]);
 
     public static Gen<T?> Optional<T>(Gen<T> gen)
         where T : class => Gen.Frequency((1, Gen.Constant<T?>(null)), (1, gen.Select(v => (T?)v)));
@@ -87,7 +98,7 @@ internal static class Generators
 
     public static Gen<PathAttributes> Attributes(BgpCodecContext context) =>
         from origin in Gen.Elements(Origin.Igp, Origin.Egp, Origin.Incomplete)
-        from asPath in AsPath(context.Ibgp)
+        from asPath in AsPath(context)
         from nextHop in IPv4Unicast
         from med in OptionalUInt
         from localPref in context.Ibgp ? UInt32.Select(v => (uint?)v) : OptionalUInt

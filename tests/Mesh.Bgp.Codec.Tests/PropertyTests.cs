@@ -30,6 +30,7 @@ public sealed class PropertyTests
     [InlineData(false, false, false)]
     [InlineData(true, true, false)]
     [InlineData(true, false, true)]
+    [InlineData(false, false, true)]
     public void EncodeThenDecode_RandomValidMessages_IsIdentity(bool fourOctet, bool extended, bool ibgp)
     {
         var context = new BgpCodecContext(fourOctet, extended, ibgp);
