@@ -68,6 +68,9 @@ internal sealed class GrpcCallCore<TResponse> : IAsyncDisposable
         _send = invoker.SendAsync(_request, _call.Token);
     }
 
+    /// <summary>Completes when the response head arrived or the request failed.</summary>
+    public Task SendTask => _send;
+
     /// <summary>Cancels the whole call (the stream is reset) when it fires.</summary>
     public CancellationToken CallToken => _call.Token;
 

@@ -32,7 +32,14 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_requestCompleted, this);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _core.CallToken);
-            var stream = await _content.GetStreamAsync(linked.Token);
+            var streamTask = _content.GetStreamAsync(linked.Token);
+            if (!streamTask.IsCompleted && await Task.WhenAny(streamTask, _core.SendTask) != streamTask)
+            {
+                // The response head (or a failure) came before the request stream opened: a failed connection or a
+                // trailers-only status surfaces here instead of leaving the writer waiting for a stream that never comes.
+                await _core.GetResponseAsync();
+            }
+            var stream = await streamTask;
             buffer = GrpcFrame.Rent(message, out var length);
             await stream.WriteAsync(buffer.AsMemory(0, length), linked.Token);
             await stream.FlushAsync(linked.Token);

@@ -159,5 +159,31 @@ public sealed class GrpcChannelKestrelTests : IAsyncLifetime, IDisposable
         error.IsTransportFailure.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task DuplexStreaming_NothingListening_WriteThrowsUnavailableInsteadOfHanging()
+    {
+        var port = Mesh.Testing.Etcd.FreeTcpPort.Allocate();
+        using var channel = new GrpcChannel(new GrpcChannelOptions { Address = new Uri($"http://127.0.0.1:{port}") });
+        await using var call = channel.DuplexStreaming(Method("Duplex"));
+
+        var act = () => call.WriteAsync(new StringValue { Value = "x" }).WaitAsync(Patience);
+
+        (await act.Should().ThrowAsync<GrpcException>()).Which.StatusCode.Should().Be(GrpcStatusCode.Unavailable);
+    }
+
+    [Fact]
+    public async Task DuplexStreaming_TrailersOnlyRejection_SurfacesStatusOnWriteOrRead()
+    {
+        await using var call = _channel.DuplexStreaming(Method("Fail"));
+
+        var act = async () =>
+        {
+            await call.WriteAsync(new StringValue { Value = "x" }).WaitAsync(Patience);
+            await call.ReadAsync().AsTask().WaitAsync(Patience);
+        };
+
+        (await act.Should().ThrowAsync<GrpcException>()).Which.StatusCode.Should().Be(GrpcStatusCode.NotFound);
+    }
+
     private static GrpcMethod<StringValue, StringValue> Method(string name) => new($"/test.Echo/{name}", StringValue.Parser);
 }

@@ -1,0 +1,72 @@
+using Mesh.Testing;
+using Mesh.Testing.Etcd;
+using Mesh.Testing.Prerequisites;
+using static Mesh.KvStore.Etcd.Tests.Integration.EtcdTestClients;
+
+namespace Mesh.KvStore.Etcd.Tests.Integration;
+
+[Trait(TestCategory.Name, TestCategory.Integration)]
+public sealed class EtcdResilienceTests
+{
+    [EtcdFact]
+    public async Task PutAsync_FirstEndpointDead_FailsOverToLiveEndpoint()
+    {
+        await using var etcd = await EtcdFixture.StartAsync();
+        var dead = $"http://127.0.0.1:{FreeTcpPort.Allocate()}";
+        await using var client = EtcdClientFactory.Create(Options(etcd) with { Endpoints = [dead, etcd.ClientEndpoint] });
+
+        await client.PutAsync(new EtcdPutRequest("failover/k", Bytes("v")));
+
+        client.CurrentEndpoint.Should().Be(new Uri(etcd.ClientEndpoint + "/"));
+        (await etcd.Ctl.GetAsync("failover/k")).Should().Be("v");
+    }
+
+    [EtcdFact]
+    public async Task WatchAsync_FirstEndpointDead_FailsOverAndDeliversEvents()
+    {
+        await using var etcd = await EtcdFixture.StartAsync();
+        var dead = $"http://127.0.0.1:{FreeTcpPort.Allocate()}";
+        await using var client = EtcdClientFactory.Create(Options(etcd) with { Endpoints = [dead, etcd.ClientEndpoint] });
+        await using var watch = new WatchReader(client, EtcdWatchRequest.ForPrefix("failover/"));
+        (await watch.NextAsync()).Created.Should().BeTrue();
+
+        await etcd.Ctl.PutAsync("failover/w", "v");
+
+        (await watch.EventsAsync(1)).Single().Kv.Key.Should().Be("failover/w");
+    }
+
+    [EtcdFact]
+    public async Task WatchAsync_EtcdKilledAndRestarted_ResumesWithoutLossOrDuplicates()
+    {
+        await using var etcd = await EtcdFixture.StartAsync();
+        await using var client = Create(etcd);
+        await using var watch = new WatchReader(client, EtcdWatchRequest.ForPrefix("resume/"));
+        (await watch.NextAsync()).Created.Should().BeTrue();
+        await client.PutAsync(new EtcdPutRequest("resume/a", Bytes("1")));
+        (await watch.EventsAsync(1)).Single().Kv.Key.Should().Be("resume/a");
+
+        await etcd.KillAsync();
+        await etcd.RestartAsync();
+        await etcd.Ctl.PutAsync("resume/b", "2");
+        await etcd.Ctl.PutAsync("resume/c", "3");
+
+        var events = await watch.EventsAsync(2);
+        events.Select(e => e.Kv.Key).Should().Equal("resume/b", "resume/c");
+    }
+
+    [EtcdFact]
+    public async Task PutAsync_IssuedWhileEtcdDown_SucceedsAfterRestart()
+    {
+        await using var etcd = await EtcdFixture.StartAsync();
+        await using var client = Create(etcd);
+        await client.PutAsync(new EtcdPutRequest("down/warm", Bytes("v")));
+
+        await etcd.KillAsync();
+        var put = client.PutAsync(new EtcdPutRequest("down/k", Bytes("written-late")));
+        await etcd.RestartAsync();
+        await put.WaitAsync(Patience);
+
+        (await etcd.Ctl.GetAsync("down/k")).Should().Be("written-late");
+        (await client.RangeAsync(new EtcdRangeRequest("down/warm"))).Count.Should().Be(1);
+    }
+}
