@@ -160,4 +160,26 @@ public sealed class KnownBytesTests
 
         Convert.ToHexString(bytes).Should().Be(Marker + "0016" + "03" + "0103" + "09");
     }
+
+    [Fact]
+    public void Shutdown_Communication_IsLengthPrefixedUtf8AndReadsBack()
+    {
+        var notification = NotificationMessage.Shutdown(CeaseSubcode.AdministrativeShutdown, "maintenance");
+
+        var bytes = BgpMessageCodec.ToArray(notification, BgpCodecContext.Default);
+
+        Convert.ToHexString(bytes).Should().Be(Marker + "0021" + "03" + "0602" + "0B" + Convert.ToHexString("maintenance"u8));
+        notification.TryGetShutdownCommunication(out var text).Should().BeTrue();
+        text.Should().Be("maintenance");
+    }
+
+    [Fact]
+    public void Shutdown_LongCommunication_IsTruncatedOnACharacterBoundary()
+    {
+        var notification = NotificationMessage.Shutdown(CeaseSubcode.AdministrativeReset, new string('é', 200));
+
+        notification.Data[0].Should().Be(254);
+        notification.TryGetShutdownCommunication(out var text).Should().BeTrue();
+        text.Should().Be(new string('é', 127));
+    }
 }

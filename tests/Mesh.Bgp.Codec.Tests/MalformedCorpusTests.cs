@@ -79,6 +79,12 @@ public sealed class MalformedCorpusTests
         Add("AS_PATH segment overruns", Update([], Concat(Origin, Attribute(0x40, 2, 2, 2, 0, 0, 0xFD, 0xE9), NextHop), Nlri), Update, 11, "", Withdraw);
         Add("AS_PATH 2-octet encoding on a 4-octet session", Update([], Concat(Origin, Attribute(0x40, 2, 2, 1, 0xFD, 0xE9), NextHop), Nlri), Update, 11, "", Withdraw);
         Add("AS_PATH confederation segment from eBGP", Update([], Concat(Origin, Attribute(0x40, 2, 3, 1, 0, 0, 0xFD, 0xE9), NextHop), Nlri), Update, 11, "", Withdraw);
+        Add("AS_PATH containing AS 0", Update([], Concat(Origin, Attribute(0x40, 2, 2, 2, 0, 0, 0xFD, 0xE9, 0, 0, 0, 0), NextHop), Nlri), Update, 11, "", Withdraw);
+        Add("AGGREGATOR AS 0", Update([], Concat(Origin, AsPath, NextHop, Attribute(0xC0, 7, 0, 0, 0, 0, 10, 0, 0, 1)), Nlri), Update, 9, "C00708" + "00000000" + "0A000001", Discard);
+        Add("AS4_PATH containing AS 0 on a 2-octet session", Update([], Concat(Origin, Attribute(0x40, 2, 2, 1, 0xFD, 0xE9), NextHop, Attribute(0xC0, 17, 2, 1, 0, 0, 0, 0)), Nlri),
+            Update, 9, "C011060201" + "00000000", Discard, TwoOctet);
+        Add("AS4_AGGREGATOR AS 0 on a 2-octet session", Update([], Concat(Origin, Attribute(0x40, 2, 2, 1, 0xFD, 0xE9), NextHop, Attribute(0xC0, 18, 0, 0, 0, 0, 10, 0, 0, 1)), Nlri),
+            Update, 9, "C01208000000000A000001", Discard, TwoOctet);
         Add("NEXT_HOP length 5", Update([], Concat(Origin, AsPath, Attribute(0x40, 3, 10, 0, 1, 2, 3)), Nlri), Update, 5, "4003050A00010203", Withdraw);
         Add("NEXT_HOP 0.0.0.0", Update([], Concat(Origin, AsPath, Attribute(0x40, 3, 0, 0, 0, 0)), Nlri), Update, 8, "40030400000000", Withdraw);
         Add("NEXT_HOP multicast", Update([], Concat(Origin, AsPath, Attribute(0x40, 3, 224, 0, 0, 1)), Nlri), Update, 8, "400304E0000001", Withdraw);

@@ -8,8 +8,8 @@ internal static class AsPathCodec
     private const int MaxSegmentAsns = byte.MaxValue;
 
     /// <summary>
-    /// Parses segments. Malformed (RFC 7606 §7.2): unknown segment type, zero segment length, or a segment
-    /// overrunning the attribute; confederation segments are rejected when <paramref name="allowConfed"/> is false.
+    /// Parses segments. Malformed (RFC 7606 §7.2): unknown segment type, zero segment length, a segment
+    /// overrunning the attribute, AS 0 (RFC 7607); confederation segments when <paramref name="allowConfed"/> is false.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> value, bool fourOctet, bool allowConfed, out AsPath path)
     {
@@ -53,6 +53,12 @@ internal static class AsPathCodec
             for (var j = 0; j < asns.Length; j++, pos += asnSize)
             {
                 asns[j] = fourOctet ? BinaryPrimitives.ReadUInt32BigEndian(value[pos..]) : BinaryPrimitives.ReadUInt16BigEndian(value[pos..]);
+
+                // RFC 7607 §2: AS 0 in a path makes the attribute malformed.
+                if (asns[j] == 0)
+                {
+                    return false;
+                }
             }
 
             segments[i] = new AsPathSegment(type, asns);

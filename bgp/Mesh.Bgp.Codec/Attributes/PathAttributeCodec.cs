@@ -193,6 +193,13 @@ internal static class PathAttributeCodec
                 else
                 {
                     var asn = context.FourOctetAsn ? BinaryPrimitives.ReadUInt32BigEndian(value) : BinaryPrimitives.ReadUInt16BigEndian(value);
+                    if (asn == 0)
+                    {
+                        // RFC 7607 §2: AS 0 as aggregator → attribute discard.
+                        errors.Report(UpdateMessageError.OptionalAttributeError, raw, malformedAction, "AGGREGATOR AS is 0");
+                        break;
+                    }
+
                     builder.Aggregator = new Aggregator(asn, new IPAddress(value[(aggregatorLength - 4)..]));
                 }
 
@@ -206,6 +213,10 @@ internal static class PathAttributeCodec
                 if (value.Length != 8)
                 {
                     errors.Report(UpdateMessageError.AttributeLengthError, raw, malformedAction, "AS4_AGGREGATOR length is not 8");
+                }
+                else if (BinaryPrimitives.ReadUInt32BigEndian(value) == 0)
+                {
+                    errors.Report(UpdateMessageError.OptionalAttributeError, raw, malformedAction, "AS4_AGGREGATOR AS is 0");
                 }
                 else
                 {
