@@ -1,3 +1,6 @@
+using Mesh.Bgp.Codec.Capabilities;
+using Mesh.Bgp.Codec.Messages;
+
 namespace Mesh.Bgp.Codec;
 
 /// <summary>
@@ -11,6 +14,20 @@ public readonly record struct BgpCodecContext(bool FourOctetAsn, bool ExtendedMe
 
     /// <summary>A modern session: 4-octet ASN, no extended messages, eBGP.</summary>
     public static BgpCodecContext Default => new(FourOctetAsn: true);
+
+    /// <summary>
+    /// The context after the OPEN exchange: a feature applies only when both sides announced it
+    /// (RFC 6793 §4, RFC 8654 §3); internal when both OPENs carry the same AS.
+    /// </summary>
+    public static BgpCodecContext Negotiate(OpenMessage local, OpenMessage remote)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(remote);
+        return new BgpCodecContext(
+            FourOctetAsn: local.Has(CapabilityCode.FourOctetAsn) && remote.Has(CapabilityCode.FourOctetAsn),
+            ExtendedMessage: local.Has(CapabilityCode.ExtendedMessage) && remote.Has(CapabilityCode.ExtendedMessage),
+            Ibgp: local.Asn == remote.Asn);
+    }
 
     public int MaxMessageLength => ExtendedMessage ? BgpConstants.MaxExtendedMessageLength : BgpConstants.MaxMessageLength;
 }

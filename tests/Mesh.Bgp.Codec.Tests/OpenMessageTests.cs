@@ -80,4 +80,27 @@ public sealed class OpenMessageTests
         error.Action.Should().Be(BgpErrorAction.SessionReset);
         Convert.ToHexString(error.Data.AsSpan()).Should().Be("0104" + "00020001" + "0600");
     }
+
+    [Fact]
+    public void Negotiate_BothOfferFourOctetOnlyOneExtended_EnablesOnlyFourOctet()
+    {
+        var local = OpenMessage.Create(65001, 30, 1, new ExtendedMessageCapability());
+
+        var context = BgpCodecContext.Negotiate(local, Peer);
+
+        context.Should().Be(new BgpCodecContext(FourOctetAsn: true, ExtendedMessage: false, Ibgp: false));
+        context.MaxMessageLength.Should().Be(4096);
+    }
+
+    [Fact]
+    public void Negotiate_OldSpeakerSameAs_IsTwoOctetInternal()
+    {
+        var local = OpenMessage.Create(65000, 30, 1, new ExtendedMessageCapability());
+        var oldPeer = new OpenMessage(4, 65000, 30, 2, new BgpCapability[] { new ExtendedMessageCapability() });
+
+        var context = BgpCodecContext.Negotiate(local, oldPeer);
+
+        context.Should().Be(new BgpCodecContext(FourOctetAsn: false, ExtendedMessage: true, Ibgp: true));
+        context.MaxMessageLength.Should().Be(65535);
+    }
 }
