@@ -1,5 +1,6 @@
 using System.Text;
 using Mesh.KvStore.Backend;
+using Mesh.Testing.Prerequisites;
 
 namespace Mesh.KvStore.Tests.Conformance;
 
@@ -11,15 +12,20 @@ public abstract class KvBackendConformance : IAsyncLifetime
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
 
-    protected IKvBackend Backend { get; private set; } = null!;
+    private IKvBackend? _backend;
+
+    protected IKvBackend Backend => _backend ?? throw new InvalidOperationException("backend not created");
 
     protected static CancellationToken None => CancellationToken.None;
 
-    public async Task InitializeAsync() => Backend = await CreateBackendAsync();
+    public async Task InitializeAsync() => _backend = await CreateBackendAsync();
 
     public async Task DisposeAsync()
     {
-        await Backend.DisposeAsync();
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
         await DisposeBackendAsync();
     }
 
@@ -34,7 +40,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
 
     protected static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 
-    [Fact]
+    [SkippableFact]
     public async Task Put_NewKey_ThenRangeReturnsItWithRevisions()
     {
         var put = await Backend.PutAsync("conf/a", Bytes("1"), 0, false, None);
@@ -51,7 +57,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         read.Revision.Should().Be(put.Revision + 1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Put_PrevKv_ReturnsPreviousValue()
     {
         (await Backend.PutAsync("conf/p", Bytes("old"), 0, true, None)).Previous.Should().BeNull();
@@ -61,7 +67,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         Text(second.Previous!.Value).Should().Be("old");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Range_Prefix_ReturnsOnlyKeysUnderPrefixInOrder()
     {
         foreach (var key in new[] { "cilium/state/nodes/v1/c1/b", "cilium/state/nodes/v1/c1/a", "cilium/state/nodes/v1/c10/x", "cilium/state/nodes/v1/c2/a" })
@@ -75,7 +81,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         read.Count.Should().Be(2);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Range_Limit_PagesWithMoreAndCount()
     {
         for (var i = 0; i < 5; i++)
@@ -93,7 +99,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         rest.More.Should().BeFalse();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Range_AtPastRevision_SeesThatSnapshot()
     {
         var first = await Backend.PutAsync("conf/mvcc/a", Bytes("1"), 0, false, None);
@@ -108,7 +114,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         now.Kvs.Select(k => (k.Key, Text(k.Value))).Should().Equal(("conf/mvcc/b", "3"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Range_CountOnlyAndKeysOnly_OmitValues()
     {
         await Backend.PutAsync("conf/k/1", Bytes("value"), 0, false, None);
@@ -122,7 +128,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         keys.Kvs.Should().HaveCount(2).And.OnlyContain(k => k.Value.Length == 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteRange_Prefix_RemovesAllAndReportsPrevious()
     {
         await Backend.PutAsync("conf/d/1", Bytes("a"), 0, false, None);
@@ -138,7 +144,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         (await Backend.RangeAsync(RangeRequest.Prefix("conf/"), None)).Kvs.Select(k => k.Key).Should().Equal("conf/e");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Txn_CreateOnlyCompare_SucceedsOnceThenFails()
     {
         var create = new TxnRequest([TxnCompare.Missing("conf/t")], [new TxnOperation.Put("conf/t", Bytes("first"))], [new TxnOperation.Get(new RangeRequest("conf/t"))]);
@@ -151,7 +157,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         Text(second.Reads.Single().Kvs.Single().Value).Should().Be("first");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Txn_ModRevisionAndValueCompares_GuardWrites()
     {
         var put = await Backend.PutAsync("conf/cas", Bytes("v1"), 0, false, None);
@@ -168,7 +174,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         Text((await Backend.RangeAsync(new RangeRequest("conf/cas"), None)).Kvs[0].Value).Should().Be("v2");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Watch_FromPastRevision_ReplaysThenFollowsLive()
     {
         var first = await Backend.PutAsync("conf/w/a", Bytes("1"), 0, false, None);
@@ -196,7 +202,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
             (WatchEventType.Delete, "conf/w/a", "1"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Watch_CompactedStartRevision_FailsAsCompacted()
     {
         var first = await Backend.PutAsync("conf/c", Bytes("1"), 0, false, None);
@@ -217,7 +223,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         await read.Should().ThrowAsync<KvCompactedException>();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lease_Expiry_DeletesBoundKeysAndWatchSeesIt()
     {
         var lease = await Backend.LeaseGrantAsync(TimeSpan.FromSeconds(2), None);
@@ -239,7 +245,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         await putOnDeadLease.Should().ThrowAsync<KvLeaseNotFoundException>();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lease_Revoke_DeletesKeysAtOnce()
     {
         var lease = await Backend.LeaseGrantAsync(TimeSpan.FromSeconds(30), None);
@@ -251,7 +257,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         (await Backend.RangeAsync(RangeRequest.Prefix("conf/r/"), None)).Kvs.Should().BeEmpty();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lease_KeepAlive_RenewsTtl()
     {
         var lease = await Backend.LeaseGrantAsync(TimeSpan.FromSeconds(30), None);
@@ -262,7 +268,7 @@ public abstract class KvBackendConformance : IAsyncLifetime
         (await Backend.LeaseTimeToLiveAsync(lease.Id, None)).Should().BeGreaterThan(TimeSpan.FromSeconds(25));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Status_AfterWrites_ReportsCurrentRevision()
     {
         var put = await Backend.PutAsync("conf/s", Bytes("1"), 0, false, None);
