@@ -46,6 +46,11 @@ public readonly record struct Community(uint Value)
             return false;
         }
 
+        if (TryParseWellKnown(text, out community))
+        {
+            return true;
+        }
+
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {
@@ -66,6 +71,25 @@ public readonly record struct Community(uint Value)
 
         community = Create(high, low);
         return true;
+    }
+
+    /// <summary>The names Cilium's <c>communities.wellKnown</c> accepts (as GoBGP spells them).</summary>
+    public static bool TryParseWellKnown(string? name, out Community community)
+    {
+        community = name switch
+        {
+            "no-export" => NoExport,
+            "no-advertise" => NoAdvertise,
+            "no-export-subconfed" => NoExportSubconfed,
+            "no-peer" => NoPeer,
+            "graceful-shutdown" => GracefulShutdown,
+            "accept-own" => AcceptOwn,
+            "llgr-stale" => LlgrStale,
+            "no-llgr" => NoLlgr,
+            "blackhole" => Blackhole,
+            _ => default,
+        };
+        return community != default;
     }
 
     public override string ToString() => $"{High}:{Low}";
