@@ -31,8 +31,10 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_requestCompleted, this);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _core.CallToken);
-            var streamTask = _content.GetStreamAsync(linked.Token);
+            // Only a caller token needs linking; the common case writes with the call's own token, allocation-free.
+            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _core.CallToken) : null;
+            var token = linked?.Token ?? _core.CallToken;
+            var streamTask = _content.GetStreamAsync(token);
             if (!streamTask.IsCompleted && await Task.WhenAny(streamTask, _core.SendTask) != streamTask)
             {
                 // The response head (or a failure) came before the request stream opened: a failed connection or a
@@ -41,8 +43,8 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
             }
             var stream = await streamTask;
             buffer = GrpcFrame.Rent(message, out var length);
-            await stream.WriteAsync(buffer.AsMemory(0, length), linked.Token);
-            await stream.FlushAsync(linked.Token);
+            await stream.WriteAsync(buffer.AsMemory(0, length), token);
+            await stream.FlushAsync(token);
         }
         catch (Exception e) when (e is not ObjectDisposedException and not GrpcException)
         {
