@@ -129,13 +129,24 @@ public readonly struct Prefix : IEquatable<Prefix>, IComparable<Prefix>
             return false;
         }
 
+        consumed = 1 + octets;
+        if (!isIPv6)
+        {
+            // Hot path: assemble the address octet by octet, no temporary buffer.
+            var address = 0u;
+            for (var i = 0; i < octets; i++)
+            {
+                address |= (uint)data[1 + i] << (24 - (8 * i));
+            }
+
+            prefix = IPv4(address, length);
+            return true;
+        }
+
         Span<byte> bytes = stackalloc byte[16];
         bytes.Clear();
         data.Slice(1, octets).CopyTo(bytes);
-        prefix = isIPv6
-            ? IPv6(BinaryPrimitives.ReadUInt128BigEndian(bytes), length)
-            : IPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes), length);
-        consumed = 1 + octets;
+        prefix = IPv6(BinaryPrimitives.ReadUInt128BigEndian(bytes), length);
         return true;
     }
 
@@ -144,16 +155,19 @@ public readonly struct Prefix : IEquatable<Prefix>, IComparable<Prefix>
     {
         var octets = (_length + 7) >> 3;
         destination[0] = _length;
-        Span<byte> bytes = stackalloc byte[16];
-        if (_isIPv6)
+        if (!_isIPv6)
         {
-            BinaryPrimitives.WriteUInt128BigEndian(bytes, _address);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)_address);
+            var address = (uint)_address;
+            for (var i = 0; i < octets; i++)
+            {
+                destination[1 + i] = (byte)(address >> (24 - (8 * i)));
+            }
+
+            return 1 + octets;
         }
 
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, _address);
         bytes[..octets].CopyTo(destination[1..]);
         return 1 + octets;
     }
