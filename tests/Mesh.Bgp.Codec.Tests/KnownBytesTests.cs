@@ -182,4 +182,28 @@ public sealed class KnownBytesTests
         notification.TryGetShutdownCommunication(out var text).Should().BeTrue();
         text.Should().Be(new string('é', 127));
     }
+
+    [Fact]
+    public void Decode_OpenWithExtendedOptionalParameters_ReadsCapabilities()
+    {
+        // RFC 9072: Non-Ext OP Len 255, Non-Ext OP Type 255, Extended Opt. Parm. Length 9, then type 2 with a 2-octet length 6.
+        var input = Message(1, Hex("04 FDE9 005A 0A000102 FF FF 0009 02 0006 4104 0000FDE9"));
+
+        BgpMessageCodec.TryDecode(input, BgpCodecContext.Initial, out var message, out var error).Should().BeTrue(error?.ToString());
+
+        ((OpenMessage)message!).Capabilities.Should().Equal(new FourOctetAsnCapability(65001));
+    }
+
+    [Fact]
+    public void Encode_OpenOver255ParameterOctets_UsesExtendedFormat()
+    {
+        var open = OpenMessage.Create(65001, 30, 1, Enumerable.Range(0, 50).Select(i => (BgpCapability)new UnknownCapability(200, new byte[] { (byte)i, 0, 0, 0 })).ToArray());
+
+        var bytes = BgpMessageCodec.ToArray(open, BgpCodecContext.Initial);
+
+        // 50 × 6 octets + the 4-octet AS capability (6) = 306 octets of capabilities in one parameter.
+        // Non-Ext OP Len and Type 255, extended length 309, then parameter type 2 with length 306.
+        Convert.ToHexString(bytes.AsSpan(28, 7)).Should().Be("FFFF" + "0135" + "02" + "0132");
+        bytes.Length.Should().Be(19 + 10 + 3 + 3 + 306);
+    }
 }

@@ -58,6 +58,9 @@ public sealed class MalformedCorpusTests
         Add("OPEN capability overruns its parameter", Message(1, OpenBody(parameters: [2, 2, 65, 4])), Open, 0, "", Reset);
         Add("OPEN parameter length disagrees with message", Message(1, Concat(OpenBody(), [2])), Open, 0, "", Reset);
 
+        Add("OPEN extended parameters length truncated", Message(1, Concat(OpenBody()[..9], [255, 255, 0])), Open, 0, "", Reset);
+        Add("OPEN extended parameter overruns", Message(1, Concat(OpenBody()[..9], [255, 255, 0, 5, 2, 0, 9, 65, 4])), Open, 0, "", Reset);
+
         // RFC 7313 §5.
         var longRefresh = Message(5, [0, 1, 0, 1, 0]);
         Add("ROUTE-REFRESH of 24 octets", longRefresh, BgpErrorCode.RouteRefreshMessageError, 1, Convert.ToHexString(longRefresh), Reset);

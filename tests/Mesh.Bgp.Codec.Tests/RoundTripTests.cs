@@ -41,6 +41,8 @@ public sealed class RoundTripTests
         { "OPEN graceful restart helper only", OpenMessage.Create(65001, 30, 1, new GracefulRestartCapability(false, false, 120, default)) },
         { "OPEN unknown capability kept opaque", OpenMessage.Create(65001, 30, 1, new UnknownCapability(73, new byte[] { 4, 110, 111, 100, 101, 0 })) },
         { "OPEN thirty capabilities", OpenMessage.Create(65001, 30, 1, Enumerable.Range(0, 30).Select(i => (BgpCapability)new UnknownCapability(200, new byte[] { (byte)i, 1, 2, 3, 4, 5 })).ToArray()) },
+        { "OPEN sixty capabilities use RFC 9072 extended parameters", OpenMessage.Create(65001, 30, 1, Enumerable.Range(0, 60).Select(i => (BgpCapability)new UnknownCapability(200, new byte[] { (byte)i, 1, 2, 3, 4, 5 })).ToArray()) },
+        { "OPEN capability value of 255 octets", OpenMessage.Create(65001, 30, 1, new UnknownCapability(201, Enumerable.Repeat((byte)7, 255).ToArray())) },
         { "NOTIFICATION with data", new NotificationMessage(BgpErrorCode.OpenMessageError, 1, new byte[] { 0, 4 }) },
         { "NOTIFICATION without data", NotificationMessage.Cease(CeaseSubcode.AdministrativeReset) },
         { "ROUTE-REFRESH", new RouteRefreshMessage(AfiSafi.IPv4Unicast) },

@@ -8,6 +8,7 @@ namespace Mesh.Bgp.Codec.Messages;
 internal static class OpenMessageCodec
 {
     private const byte CapabilitiesParameter = 2;
+    private const byte ExtendedParametersMarker = 255;
 
     public static bool TryRead(ReadOnlySpan<byte> body, out BgpMessage? message, out BgpDecodeError? error)
     {
@@ -22,8 +23,17 @@ internal static class OpenMessageCodec
         var myAs = BinaryPrimitives.ReadUInt16BigEndian(body[1..]);
         var holdTime = BinaryPrimitives.ReadUInt16BigEndian(body[3..]);
         var identifier = BinaryPrimitives.ReadUInt32BigEndian(body[5..]);
-        int parametersLength = body[9];
-        var parameters = body[10..];
+        // RFC 9072 §2: Non-Ext OP Len and Non-Ext OP Type both 255 announce 2-octet parameter lengths.
+        var extended = body[9] == byte.MaxValue && body.Length > 10 && body[10] == ExtendedParametersMarker;
+        var lengthSize = extended ? 2 : 1;
+        if (extended && body.Length < 13)
+        {
+            error = BgpDecodeError.Open(OpenMessageError.Unspecific, default, "extended optional parameters length is truncated");
+            return false;
+        }
+
+        int parametersLength = extended ? BinaryPrimitives.ReadUInt16BigEndian(body[11..]) : body[9];
+        var parameters = body[(extended ? 13 : 10)..];
         if (parametersLength != parameters.Length)
         {
             error = BgpDecodeError.Open(OpenMessageError.Unspecific, default, $"optional parameters length {parametersLength} does not match the {parameters.Length} octets present");
@@ -33,15 +43,23 @@ internal static class OpenMessageCodec
         var capabilities = new List<BgpCapability>();
         for (var pos = 0; pos < parameters.Length;)
         {
-            if (parameters.Length - pos < 2 || pos + 2 + parameters[pos + 1] > parameters.Length)
+            if (parameters.Length - pos < 1 + lengthSize)
+            {
+                error = BgpDecodeError.Open(OpenMessageError.Unspecific, default, "optional parameter header is truncated");
+                return false;
+            }
+
+            var type = parameters[pos];
+            int length = extended ? BinaryPrimitives.ReadUInt16BigEndian(parameters[(pos + 1)..]) : parameters[pos + 1];
+            pos += 1 + lengthSize;
+            if (pos + length > parameters.Length)
             {
                 error = BgpDecodeError.Open(OpenMessageError.Unspecific, default, "optional parameter overruns the OPEN");
                 return false;
             }
 
-            var type = parameters[pos];
-            var value = parameters.Slice(pos + 2, parameters[pos + 1]);
-            pos += 2 + value.Length;
+            var value = parameters.Slice(pos, length);
+            pos += length;
             if (type != CapabilitiesParameter)
             {
                 error = BgpDecodeError.Open(OpenMessageError.UnsupportedOptionalParameter, default, $"unsupported optional parameter {type}");
@@ -94,11 +112,21 @@ internal static class OpenMessageCodec
         return true;
     }
 
-    /// <summary>Capabilities go into as few type-2 parameters as fit their 255-octet length.</summary>
+    /// <summary>
+    /// Capabilities go into as few type-2 parameters as fit their 255-octet length; when all parameters
+    /// exceed 255 octets the RFC 9072 extended format carries them in one parameter with a 2-octet length.
+    /// </summary>
     public static int MeasureBody(OpenMessage open)
     {
-        var length = 10;
+        var standard = StandardParametersLength(open, out var capabilities);
+        return standard <= byte.MaxValue ? 10 + standard : 10 + 3 + 3 + capabilities;
+    }
+
+    private static int StandardParametersLength(OpenMessage open, out int capabilities)
+    {
+        var length = 0;
         var parameter = 0;
+        capabilities = 0;
         foreach (var capability in open.Capabilities)
         {
             var size = CapabilityCodec.Measure(capability);
@@ -110,6 +138,7 @@ internal static class OpenMessageCodec
 
             parameter += size;
             length += size;
+            capabilities += size;
         }
 
         return length;
@@ -121,6 +150,24 @@ internal static class OpenMessageCodec
         BinaryPrimitives.WriteUInt16BigEndian(destination[1..], open.MyAs);
         BinaryPrimitives.WriteUInt16BigEndian(destination[3..], open.HoldTime);
         BinaryPrimitives.WriteUInt32BigEndian(destination[5..], open.BgpIdentifier);
+        var standard = StandardParametersLength(open, out var capabilities);
+        if (standard > byte.MaxValue)
+        {
+            destination[9] = byte.MaxValue;
+            destination[10] = ExtendedParametersMarker;
+            BinaryPrimitives.WriteUInt16BigEndian(destination[11..], (ushort)(3 + capabilities));
+            destination[13] = CapabilitiesParameter;
+            BinaryPrimitives.WriteUInt16BigEndian(destination[14..], (ushort)capabilities);
+            var at = 16;
+            foreach (var capability in open.Capabilities)
+            {
+                at += CapabilityCodec.Write(capability, destination[at..]);
+            }
+
+            return at;
+        }
+
+        destination[9] = (byte)standard;
         var pos = 10;
         var parameterStart = -1;
         foreach (var capability in open.Capabilities)
@@ -137,13 +184,6 @@ internal static class OpenMessageCodec
             destination[parameterStart + 1] += (byte)size;
         }
 
-        var parametersLength = pos - 10;
-        if (parametersLength > byte.MaxValue)
-        {
-            throw new ArgumentException($"Optional parameters of {parametersLength} octets exceed 255 (RFC 9072 extended parameters are not supported).", nameof(open));
-        }
-
-        destination[9] = (byte)parametersLength;
         return pos;
     }
 }
