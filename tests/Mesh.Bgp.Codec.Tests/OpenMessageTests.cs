@@ -103,4 +103,13 @@ public sealed class OpenMessageTests
         context.Should().Be(new BgpCodecContext(FourOctetAsn: false, ExtendedMessage: true, Ibgp: true));
         context.MaxMessageLength.Should().Be(65535);
     }
+
+    [Fact]
+    public void Supports_AnnouncedAndImpliedFamilies_AreReported()
+    {
+        Peer.Supports(AfiSafi.IPv4Unicast).Should().BeTrue();
+        Peer.Supports(AfiSafi.IPv6Unicast).Should().BeFalse();
+        new OpenMessage(4, 65000, 30, 2, default).Supports(AfiSafi.IPv4Unicast).Should().BeTrue("IPv4 unicast is implied without MP capabilities");
+        OpenMessage.Create(65000, 30, 2, new MultiprotocolCapability(AfiSafi.IPv6Unicast)).Supports(AfiSafi.IPv4Unicast).Should().BeFalse();
+    }
 }

@@ -65,6 +65,7 @@ public sealed class BgpFuzzRunner
                 new ExtendedMessageCapability(),
                 new GracefulRestartCapability(true, true, 120, new[] { new GracefulRestartFamily(AfiSafi.IPv4Unicast, true) }),
                 new UnknownCapability(73, new byte[] { 4, 110, 111, 100, 101, 0 })),
+            OpenMessage.Create(65001, 0, 1, [.. Enumerable.Range(0, 50).Select(i => new UnknownCapability(200, [(byte)i, 0, 0, 0]))]),
             new UpdateMessage(new[] { Prefix.Parse("10.9.0.0/16") }, attributes, ipv4),
             new UpdateMessage(default, attributes with { NextHop = null, MpReach = reach }, default),
             new UpdateMessage(default, new PathAttributes { MpUnreach = new MpUnreachNlri(AfiSafi.IPv6Unicast, ipv6) }, default),

@@ -1,4 +1,5 @@
 using Mesh.Bgp.Codec.Capabilities;
+using Mesh.Bgp.Codec.Nlri;
 
 namespace Mesh.Bgp.Codec.Messages;
 
@@ -43,6 +44,29 @@ public sealed record OpenMessage(byte Version, ushort MyAs, ushort HoldTime, uin
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the speaker announced <paramref name="family"/>; without any MP capability only IPv4 unicast
+    /// is implied (RFC 4760 §8 keeps plain RFC 4271 behaviour for such peers).
+    /// </summary>
+    public bool Supports(AfiSafi family)
+    {
+        var anyMultiprotocol = false;
+        foreach (var capability in Capabilities)
+        {
+            if (capability is MultiprotocolCapability mp)
+            {
+                if (mp.Family == family)
+                {
+                    return true;
+                }
+
+                anyMultiprotocol = true;
+            }
+        }
+
+        return !anyMultiprotocol && family == AfiSafi.IPv4Unicast;
     }
 
     public bool Has(CapabilityCode code)
