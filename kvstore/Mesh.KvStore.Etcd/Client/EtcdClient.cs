@@ -287,8 +287,9 @@ internal sealed partial class EtcdClient : IEtcdClient
         return true;
     }
 
+    /// <summary>Reads are retried after Unavailable, after a per-attempt deadline (a hung member) and after a stale token.</summary>
     private static bool IsRetryableRead(GrpcException error) =>
-        error.IsRetryable || EtcdErrors.IsInvalidAuthToken(error);
+        error.IsRetryable || error.StatusCode == GrpcStatusCode.DeadlineExceeded || EtcdErrors.IsInvalidAuthToken(error);
 
     /// <summary>A write is retried only when it certainly did not reach etcd: the connection could not be made.</summary>
     private static bool IsRetryableWrite(GrpcException error) =>
@@ -352,7 +353,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                 return await channel.UnaryAsync(method, request, credentials.Unary, cancellationToken);
             }
         }
-        catch (GrpcException e) when (e.IsRetryable)
+        catch (GrpcException e) when (e.IsRetryable || e.StatusCode == GrpcStatusCode.DeadlineExceeded)
         {
             Failover(channel, e);
             throw;

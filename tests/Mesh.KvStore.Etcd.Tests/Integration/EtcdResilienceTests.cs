@@ -22,6 +22,21 @@ public sealed class EtcdResilienceTests
     }
 
     [EtcdFact]
+    public async Task RangeAsync_FirstEndpointHangs_FailsOverAfterAttemptDeadline()
+    {
+        await using var etcd = await EtcdFixture.StartAsync();
+        await etcd.Ctl.PutAsync("hung/k", "v");
+        using var hung = new BlackHoleListener();
+        var options = Options(etcd) with { Endpoints = [hung.Endpoint, etcd.ClientEndpoint], RequestTimeout = TimeSpan.FromSeconds(1) };
+        await using var client = EtcdClientFactory.Create(options);
+
+        var range = await client.RangeAsync(new EtcdRangeRequest("hung/k")).WaitAsync(Patience);
+
+        Text(range.Kvs.Single().Value).Should().Be("v");
+        client.CurrentEndpoint.Should().Be(new Uri(etcd.ClientEndpoint + "/"));
+    }
+
+    [EtcdFact]
     public async Task WatchAsync_FirstEndpointDead_FailsOverAndDeliversEvents()
     {
         await using var etcd = await EtcdFixture.StartAsync();
