@@ -205,6 +205,18 @@ public sealed class BgpFuzzRunner
         {
             buffer.AsSpan(0, BgpConstants.MarkerLength).Fill(0xFF);
             BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(16), (ushort)length);
+
+            // For UPDATEs, often make the attribute section span the rest of the message so that inserted or
+            // deleted bytes reach the attribute parsers instead of failing the outer length checks.
+            if (buffer[18] == (byte)BgpMessageType.Update && length >= BgpConstants.UpdateMinLength && _random.Next(2) == 0)
+            {
+                var withdrawn = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(19));
+                var attributes = length - BgpConstants.UpdateMinLength - withdrawn;
+                if (attributes >= 0)
+                {
+                    BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(21 + withdrawn), (ushort)attributes);
+                }
+            }
         }
 
         return length;
