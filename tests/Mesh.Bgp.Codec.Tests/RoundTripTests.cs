@@ -186,4 +186,17 @@ public sealed class RoundTripTests
         new UpdateMessage(V4, PathAttributes.Empty, default).IsEndOfRib(out _).Should().BeFalse();
         new UpdateMessage(default, new PathAttributes { MpUnreach = new MpUnreachNlri(AfiSafi.IPv6Unicast, V6) }, default).IsEndOfRib(out _).Should().BeFalse();
     }
+
+    [Fact]
+    public void AnnouncedAndAllWithdrawn_BothFamilies_ConcatenateIPv4ThenIPv6()
+    {
+        var update = new UpdateMessage(V4[..1], Base with
+        {
+            MpReach = new MpReachNlri(AfiSafi.IPv6Unicast, IPAddress.Parse("fd00::2"), null, V6[..2]),
+            MpUnreach = new MpUnreachNlri(AfiSafi.IPv6Unicast, V6[2..]),
+        }, V4[1..]);
+
+        update.Announced.Should().Equal([.. V4[1..], .. V6[..2]]);
+        update.AllWithdrawn.Should().Equal([V4[0], .. V6[2..]]);
+    }
 }

@@ -38,6 +38,8 @@ public sealed class TreatAsWithdrawTests
         update.Withdrawn.Should().BeEquivalentTo(new[] { Prefix.Parse("10.9.0.0/16"), Prefix.Parse("10.244.1.0/24"), Prefix.Parse("10.244.2.0/24") });
         update.Nlri.Should().BeEmpty();
         update.Attributes.Should().Be(new PathAttributes { MpUnreach = new MpUnreachNlri(AfiSafi.IPv6Unicast, new[] { Prefix.Parse("fd00:244:1::/64") }) });
+        update.Announced.Should().BeEmpty();
+        update.AllWithdrawn.Should().HaveCount(4);
     }
 
     [Fact]

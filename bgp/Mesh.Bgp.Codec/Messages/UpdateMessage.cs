@@ -19,6 +19,30 @@ public sealed record UpdateMessage(ValueArray<Prefix> Withdrawn, PathAttributes 
         ? new UpdateMessage(default, PathAttributes.Empty, default)
         : new UpdateMessage(default, new PathAttributes { MpUnreach = new MpUnreachNlri(family, default) }, default);
 
+    /// <summary>Every reachable prefix: IPv4 NLRI followed by MP_REACH_NLRI prefixes.</summary>
+    public ValueArray<Prefix> Announced => Concat(Nlri, Attributes.MpReach?.Nlri ?? default);
+
+    /// <summary>Every withdrawn prefix: IPv4 Withdrawn Routes followed by MP_UNREACH_NLRI prefixes.</summary>
+    public ValueArray<Prefix> AllWithdrawn => Concat(Withdrawn, Attributes.MpUnreach?.Withdrawn ?? default);
+
+    private static ValueArray<Prefix> Concat(ValueArray<Prefix> first, ValueArray<Prefix> second)
+    {
+        if (second.IsEmpty)
+        {
+            return first;
+        }
+
+        if (first.IsEmpty)
+        {
+            return second;
+        }
+
+        var all = new Prefix[first.Count + second.Count];
+        first.AsSpan().CopyTo(all);
+        second.AsSpan().CopyTo(all.AsSpan(first.Count));
+        return all;
+    }
+
     public bool IsEndOfRib(out AfiSafi family)
     {
         family = AfiSafi.IPv4Unicast;
