@@ -52,4 +52,17 @@ public sealed class PrefixTests
         prefix.IsIPv6.Should().BeTrue();
         prefix.Afi.Should().Be(Afi.IPv6);
     }
+
+    [Theory]
+    [InlineData("10.244.0.0/16")]
+    [InlineData("fd00:244::/32")]
+    public void ToIPNetwork_Prefix_RoundTrips(string text)
+    {
+        var prefix = Prefix.Parse(text);
+
+        var network = prefix.ToIPNetwork();
+
+        network.ToString().Should().Be(text);
+        Prefix.Create(network).Should().Be(prefix);
+    }
 }

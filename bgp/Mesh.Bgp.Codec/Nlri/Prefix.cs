@@ -80,6 +80,10 @@ public readonly struct Prefix : IEquatable<Prefix>, IComparable<Prefix>
             : IPv6(BinaryPrimitives.ReadUInt128BigEndian(bytes), length);
     }
 
+    public static Prefix Create(IPNetwork network) => Create(network.BaseAddress, network.PrefixLength);
+
+    public IPNetwork ToIPNetwork() => new(Address, _length);
+
     public static Prefix Parse(string text) =>
         TryParse(text, out var prefix) ? prefix : throw new FormatException($"Invalid prefix '{text}'.");
 
