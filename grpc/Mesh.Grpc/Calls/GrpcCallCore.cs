@@ -176,7 +176,7 @@ internal sealed class GrpcCallCore<TResponse> : IAsyncDisposable
             HttpProtocolException protocol => new GrpcException(
                 GrpcStatusCode.Unavailable, $"HTTP/2 stream or connection reset (error code {protocol.ErrorCode}): {protocol.Message}", e, isTransportFailure: true),
             InvalidProtocolBufferException => new GrpcException(GrpcStatusCode.Internal, e.Message, e),
-            HttpRequestException or IOException => new GrpcException(GrpcStatusCode.Unavailable, e.Message, e, isTransportFailure: true),
+            HttpRequestException or IOException or ObjectDisposedException => new GrpcException(GrpcStatusCode.Unavailable, e.Message, e, isTransportFailure: true),
             OperationCanceledException { InnerException: TimeoutException } => new GrpcException(
                 GrpcStatusCode.Unavailable, $"connect timed out: {e.Message}", e, isTransportFailure: true),
             OperationCanceledException => new GrpcException(GrpcStatusCode.Cancelled, e.Message, e),

@@ -34,25 +34,29 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
             // Only a caller token needs linking; the common case writes with the call's own token, allocation-free.
             using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _core.CallToken) : null;
             var token = linked?.Token ?? _core.CallToken;
-            var streamTask = _content.GetStreamAsync(token);
-            if (!streamTask.IsCompleted && await Task.WhenAny(streamTask, _core.SendTask) != streamTask)
+            try
             {
-                // The response head (or a failure) came before the request stream opened: a failed connection or a
-                // trailers-only status surfaces here instead of leaving the writer waiting for a stream that never comes.
-                await _core.GetResponseAsync();
+                var streamTask = _content.GetStreamAsync(token);
+                if (!streamTask.IsCompleted && await Task.WhenAny(streamTask, _core.SendTask) != streamTask)
+                {
+                    // The response head (or a failure) came before the request stream opened: a failed connection or a
+                    // trailers-only status surfaces here instead of leaving the writer waiting for a stream that never comes.
+                    await _core.GetResponseAsync();
+                }
+                var stream = await streamTask;
+                buffer = GrpcFrame.Rent(message, out var length);
+                await stream.WriteAsync(buffer.AsMemory(0, length), token);
+                await stream.FlushAsync(token);
             }
-            var stream = await streamTask;
-            buffer = GrpcFrame.Rent(message, out var length);
-            await stream.WriteAsync(buffer.AsMemory(0, length), token);
-            await stream.FlushAsync(token);
-        }
-        catch (Exception e) when (e is not ObjectDisposedException and not GrpcException)
-        {
-            if (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not GrpcException)
             {
-                throw;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                // A dead connection shows up as IOException or ObjectDisposedException from the request stream.
+                throw _core.Translate(e);
             }
-            throw _core.Translate(e);
         }
         finally
         {

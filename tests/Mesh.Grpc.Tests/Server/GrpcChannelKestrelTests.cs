@@ -185,5 +185,19 @@ public sealed class GrpcChannelKestrelTests : IAsyncLifetime, IDisposable
         (await act.Should().ThrowAsync<GrpcException>()).Which.StatusCode.Should().Be(GrpcStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task DuplexStreaming_WriteAfterStreamReset_ThrowsGrpcExceptionNotTransportException()
+    {
+        await using var call = _channel.DuplexStreaming(Method("ResetMidStream"));
+        await call.WriteAsync(new StringValue { Value = "a" }).WaitAsync(Patience);
+        (await call.ReadAsync().AsTask().WaitAsync(Patience))!.Value.Should().Be("echo:a");
+        await call.WriteAsync(new StringValue { Value = "b" }).WaitAsync(Patience);
+        await call.Invoking(c => c.ReadAsync().AsTask().WaitAsync(Patience)).Should().ThrowAsync<GrpcException>();
+
+        var act = () => call.WriteAsync(new StringValue { Value = "c" }).WaitAsync(Patience);
+
+        (await act.Should().ThrowAsync<GrpcException>()).Which.StatusCode.Should().BeOneOf(GrpcStatusCode.Unavailable, GrpcStatusCode.Cancelled);
+    }
+
     private static GrpcMethod<StringValue, StringValue> Method(string name) => new($"/test.Echo/{name}", StringValue.Parser);
 }
