@@ -199,5 +199,18 @@ public sealed class GrpcChannelKestrelTests : IAsyncLifetime, IDisposable
         (await act.Should().ThrowAsync<GrpcException>()).Which.StatusCode.Should().BeOneOf(GrpcStatusCode.Unavailable, GrpcStatusCode.Cancelled);
     }
 
+    [Fact]
+    public async Task UnaryAsync_ServerShutsDownMidCall_ThrowsRetryableUnavailable()
+    {
+        var call = _channel.UnaryAsync(Method("Hang"), new StringValue());
+        await _server.HangStarted.Task.WaitAsync(Patience);
+
+        await _server.AbortAsync();
+
+        var error = (await call.Invoking(c => c.WaitAsync(Patience)).Should().ThrowAsync<GrpcException>()).Which;
+        error.StatusCode.Should().Be(GrpcStatusCode.Unavailable);
+        error.IsRetryable.Should().BeTrue();
+    }
+
     private static GrpcMethod<StringValue, StringValue> Method(string name) => new($"/test.Echo/{name}", StringValue.Parser);
 }

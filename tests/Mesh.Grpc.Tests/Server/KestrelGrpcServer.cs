@@ -51,6 +51,9 @@ internal sealed class KestrelGrpcServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Shuts down without grace: GOAWAY, then every open stream is aborted.</summary>
+    public Task AbortAsync() => _app.StopAsync(new CancellationToken(canceled: true));
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
