@@ -14,6 +14,12 @@ public interface IKvStore : IAsyncDisposable
     /// <summary>Creates or overwrites <paramref name="key"/>; with <paramref name="withLease"/> the key dies with this process's lease.</summary>
     Task UpdateAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Applies many puts and deletes in one transaction (one revision, one round trip). Keys must be distinct; etcd
+    /// allows at most 128 operations per transaction by default.
+    /// </summary>
+    Task WriteBatchAsync(IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken);
+
     /// <summary>Writes only if the key does not exist; false when it already did.</summary>
     Task<bool> CreateOnlyAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken);
 

@@ -78,6 +78,51 @@ internal sealed partial class KvStore : IKvStore
         await WithLeaseAsync(key, lease => _backend.PutAsync(key, value, lease, false, cancellationToken), cancellationToken);
     }
 
+    public async Task WriteBatchAsync(IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        for (var attempt = 0; ; attempt++)
+        {
+            var operations = new TxnOperation[writes.Count];
+            var leases = new HashSet<long>();
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var write = writes[i];
+                if (write.Value is not { } value)
+                {
+                    operations[i] = new TxnOperation.Delete(write.Key);
+                    continue;
+                }
+                var lease = withLease ? await AssignLeaseAsync(write.Key, cancellationToken) : 0;
+                leases.Add(lease);
+                operations[i] = new TxnOperation.Put(write.Key, value, lease);
+            }
+            try
+            {
+                await TrackAsync(_backend.TxnAsync(new TxnRequest([], operations, []), cancellationToken));
+                break;
+            }
+            catch (KvLeaseNotFoundException) when (attempt == 0)
+            {
+                // etcd does not say which lease died: drop every one of the batch that is gone, then retry once.
+                foreach (var lease in leases.Where(l => l != 0))
+                {
+                    if (await TrackAsync(_backend.LeaseTimeToLiveAsync(lease, cancellationToken)) is null)
+                    {
+                        LeaseLost(lease);
+                    }
+                }
+            }
+        }
+        foreach (var write in writes)
+        {
+            if (write.IsDelete || !withLease)
+            {
+                _leases.Release(write.Key);
+            }
+        }
+    }
+
     public async Task<bool> CreateOnlyAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken)
     {
         if (!withLease)
@@ -172,10 +217,12 @@ internal sealed partial class KvStore : IKvStore
                     next = 0;
                     break;
                 }
-                catch (KvUnavailableException e)
+                catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
                 {
+                    // Whatever ended the stream (lost connection, a transport error the client could not classify),
+                    // the watch resumes from the last revision it delivered.
                     RecordFailure(e);
-                    delay = await BackOffAsync(prefix, e.Message, next, delay, cancellationToken);
+                    delay = await BackOffAsync(prefix, $"{e.GetType().Name}: {e.Message}", next, delay, cancellationToken);
                     break;
                 }
                 RecordSuccess();

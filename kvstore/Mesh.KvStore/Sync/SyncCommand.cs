@@ -17,5 +17,5 @@ internal abstract record SyncCommand
 
     public sealed record Retry(string Key) : SyncCommand;
 
-    public sealed record Completed(string Key, Exception? Error) : SyncCommand;
+    public sealed record Completed(IReadOnlyList<string> Keys, Exception? Error) : SyncCommand;
 }

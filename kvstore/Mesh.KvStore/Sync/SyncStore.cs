@@ -31,6 +31,7 @@ public sealed partial class SyncStore : IAsyncDisposable
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ITimer> _retryTimers = new(StringComparer.Ordinal);
     private HashSet<string>? _awaitingSync;
+    private int _batchesInFlight;
     private bool _canaryWanted;
     private int _queueSize;
     private volatile bool _synced;
@@ -40,9 +41,9 @@ public sealed partial class SyncStore : IAsyncDisposable
     {
         _kv = kv ?? throw new ArgumentNullException(nameof(kv));
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        if (string.IsNullOrEmpty(options.Prefix) || options.Workers < 1)
+        if (string.IsNullOrEmpty(options.Prefix) || options.Workers < 1 || options.BatchSize < 1)
         {
-            throw new ArgumentException("SyncStore needs a Prefix and at least one worker", nameof(options));
+            throw new ArgumentException("SyncStore needs a Prefix, at least one worker and a batch size of at least one", nameof(options));
         }
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -169,26 +170,29 @@ public sealed partial class SyncStore : IAsyncDisposable
 
     private void Dispatch(CancellationToken cancellationToken)
     {
-        while (_inFlight.Count < Options.Workers && _queue.TryDequeue(out var key))
+        while (_batchesInFlight < Options.Workers && _queue.Count > 0)
         {
-            _queued.Remove(key);
-            _inFlight.Add(key);
-            var write = key == CanaryKey
-                ? WriteCanaryAsync(cancellationToken)
-                : _desired.TryGetValue(key, out var value)
-                    ? _kv.UpdateAsync(key, value, Options.WithLease, cancellationToken)
-                    : _kv.DeleteAsync(key, cancellationToken);
-            _ = ReportAsync(key, write);
+            // Up to BatchSize distinct keys in one transaction: one round trip and one revision for all of them.
+            var keys = new List<string>(Math.Min(Options.BatchSize, _queue.Count));
+            var writes = new List<KvWrite>(keys.Capacity);
+            while (keys.Count < Options.BatchSize && _queue.TryDequeue(out var key))
+            {
+                _queued.Remove(key);
+                _inFlight.Add(key);
+                keys.Add(key);
+                // Explicitly nullable: a bare null would convert to an empty ReadOnlyMemory and write "" instead of deleting.
+                ReadOnlyMemory<byte>? value = key == CanaryKey ? CanaryValue() : _desired.TryGetValue(key, out var desired) ? (ReadOnlyMemory<byte>?)desired : null;
+                writes.Add(new KvWrite(key, value));
+            }
+            _batchesInFlight++;
+            _ = ReportAsync(keys, _kv.WriteBatchAsync(writes, Options.WithLease, cancellationToken));
         }
     }
 
-    private async Task WriteCanaryAsync(CancellationToken cancellationToken)
-    {
-        var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        await _kv.UpdateAsync(CanaryKey, Encoding.UTF8.GetBytes(stamp), Options.WithLease, cancellationToken);
-    }
+    private ReadOnlyMemory<byte> CanaryValue() =>
+        Encoding.UTF8.GetBytes(_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 
-    private async Task ReportAsync(string key, Task write)
+    private async Task ReportAsync(IReadOnlyList<string> keys, Task write)
     {
         Exception? error = null;
         try
@@ -199,45 +203,48 @@ public sealed partial class SyncStore : IAsyncDisposable
         {
             error = e;
         }
-        _commands.Writer.TryWrite(new SyncCommand.Completed(key, error));
+        _commands.Writer.TryWrite(new SyncCommand.Completed(keys, error));
     }
 
     private void Complete(SyncCommand.Completed completed)
     {
-        var key = completed.Key;
-        _inFlight.Remove(key);
-        if (completed.Error is { } error)
+        _batchesInFlight--;
+        if (completed.Error is OperationCanceledException)
         {
-            if (error is OperationCanceledException)
-            {
-                return;
-            }
-            var failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
-            var delay = Backoff(failures);
-            LogWriteFailed(key, error.Message, delay);
-            _dirty.Remove(key);
-            ScheduleRetry(key, delay);
-            _metrics?.Error(Options);
             return;
         }
-        _failures.Remove(key);
-        if (key == CanaryKey)
+        if (completed.Error is { } error)
         {
-            if (!_synced)
+            LogWriteFailed(completed.Keys.Count, completed.Keys[0], error.Message);
+            _metrics?.Error(Options);
+        }
+        foreach (var key in completed.Keys)
+        {
+            _inFlight.Remove(key);
+            if (completed.Error is not null)
+            {
+                var failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
+                _dirty.Remove(key);
+                ScheduleRetry(key, Backoff(failures));
+                continue;
+            }
+            _failures.Remove(key);
+            if (key == CanaryKey && !_synced)
             {
                 _synced = true;
                 _syncedSignal.TrySetResult();
                 LogSynced(Options.Prefix, CanaryKey);
             }
+            if (_dirty.Remove(key))
+            {
+                Enqueue(key);
+            }
+            else
+            {
+                _awaitingSync?.Remove(key);
+            }
         }
-        if (_dirty.Remove(key))
-        {
-            Enqueue(key);
-        }
-        else if (_awaitingSync?.Remove(key) == true)
-        {
-            CheckSynced();
-        }
+        CheckSynced();
     }
 
     private void CheckSynced()
@@ -274,8 +281,8 @@ public sealed partial class SyncStore : IAsyncDisposable
         _retryTimers[key] = _time.CreateTimer(_ => _commands.Writer.TryWrite(new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
     }
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing {Key} failed ({Reason}); retrying in {Delay}")]
-    private partial void LogWriteFailed(string key, string reason, TimeSpan delay);
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing {Count} keys (first {Key}) failed: {Reason}; retrying with backoff")]
+    private partial void LogWriteFailed(int count, string key, string reason);
 
     [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Initial sync of {Prefix} complete; canary {Canary} written")]
     private partial void LogSynced(string prefix, string canary);

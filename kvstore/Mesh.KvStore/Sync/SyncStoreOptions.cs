@@ -18,8 +18,11 @@ public sealed record SyncStoreOptions
     /// <summary>Bind every key to the process's lease (Cilium: yes).</summary>
     public bool WithLease { get; init; } = true;
 
-    /// <summary>Concurrent writes in flight.</summary>
-    public int Workers { get; init; } = 1;
+    /// <summary>Write transactions in flight at once.</summary>
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Keys per write transaction (etcd's default limit is 128 operations per transaction).</summary>
+    public int BatchSize { get; init; } = 128;
 
     /// <summary>First retry delay of a failed key; doubles per failure up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);

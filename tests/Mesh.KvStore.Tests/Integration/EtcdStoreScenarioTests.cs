@@ -10,6 +10,7 @@ using Mesh.KvStore.Sync;
 using Mesh.Testing;
 using Mesh.Testing.Etcd;
 using Mesh.Testing.Prerequisites;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mesh.KvStore.Tests.Integration;
@@ -24,7 +25,9 @@ public sealed class EtcdStoreScenarioTests
     public async Task WatchStore_EtcdKilledAndRestarted_EndsEqualToEtcdWithoutLostOrGhostEntries()
     {
         await using var etcd = await EtcdFixture.StartAsync();
-        await using var kv = Connect(etcd);
+        using var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        await using var kv = Connect(etcd, loggers: loggers);
         for (var i = 0; i < 100; i++)
         {
             await kv.UpdateAsync($"w/{i:D3}", Bytes($"v{i}"), withLease: false, CancellationToken.None);
@@ -49,8 +52,15 @@ public sealed class EtcdStoreScenarioTests
         (await etcd.Ctl.RunAsync("compact", revision.ToString(System.Globalization.CultureInfo.InvariantCulture))).EnsureSuccess();
 
         var expected = (await etcd.Ctl.GetPrefixAsync("w/")).ToDictionary(p => p.Key["w/".Length..], p => p.Value);
-        await EventuallyAsync(() => store.Entries.Count == expected.Count && expected.All(e => store.Entries.GetValueOrDefault(e.Key) == e.Value));
         expected.Should().HaveCount(130);
+        try
+        {
+            await EventuallyAsync(() => store.Entries.Count == expected.Count && expected.All(e => store.Entries.GetValueOrDefault(e.Key) == e.Value));
+        }
+        catch (OperationCanceledException)
+        {
+            store.Entries.Should().BeEquivalentTo(expected, $"the store must end equal to etcd; log:\n{logs.Text}");
+        }
         await stop.CancelAsync();
         await watching.ContinueWith(_ => { }, TaskScheduler.Default);
     }
@@ -180,10 +190,12 @@ public sealed class EtcdStoreScenarioTests
         TimeProvider.System,
         NullLogger<SyncStore>.Instance);
 
-    private static IKvStore Connect(EtcdFixture etcd, KvStoreOptions? options = null) =>
+    private static IKvStore Connect(EtcdFixture etcd, KvStoreOptions? options = null, ILoggerFactory? loggers = null) =>
         KvStoreFactory.Create(
-            new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints, Qps = 0, BootstrapQps = 0 })),
-            options ?? new KvStoreOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(50) });
+            new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints, Qps = 0, BootstrapQps = 0 }, loggers)),
+            options ?? new KvStoreOptions { InitialRetryDelay = TimeSpan.FromMilliseconds(50) },
+            TimeProvider.System,
+            loggers);
 
     private static WatchStore<string> TextStore(string prefix) =>
         new(prefix, (_, value) => WatchStoreDecode<string>.Accept(Encoding.UTF8.GetString(value.Span)), null, NullLogger.Instance);
