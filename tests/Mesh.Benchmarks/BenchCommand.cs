@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Mesh.Benchmarks.Bgp;
+using Mesh.Benchmarks.KvStore;
+
+namespace Mesh.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/Mesh.Benchmarks -- &lt;bench&gt; [options]</c>: end-to-end benchmarks that
+/// print a table and write JSON to .artifacts/bench/&lt;bench&gt;.json, each next to the reference it is judged by.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var name = args.FirstOrDefault();
+        var options = BenchOptions.Parse(args.Skip(1).ToArray());
+        BenchReport report;
+        switch (name)
+        {
+            case "kvstore":
+                report = await KvStoreBench.RunAsync(options);
+                break;
+            case "bgp-fuzz":
+                report = BgpFuzzBench.Run(options);
+                break;
+            default:
+                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | bgp-fuzz [--inputs N]");
+                return 2;
+        }
+        report.Print(Console.Out);
+        var directory = Path.Combine(FindRepoRoot(), ".artifacts", "bench");
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"{name}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, Json));
+        Console.WriteLine($"wrote {file}");
+        return report.Passed ? 0 : 1;
+    }
+
+    private static string FindRepoRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mesh.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

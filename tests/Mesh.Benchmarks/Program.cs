@@ -1,0 +1,3 @@
+using Mesh.Benchmarks;
+
+return await BenchCommand.RunAsync(args);
