@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Mesh.Grpc.Calls;
@@ -13,6 +14,7 @@ namespace Mesh.Grpc;
 /// </summary>
 public sealed class GrpcChannel : IDisposable
 {
+    private const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
     private readonly HttpMessageInvoker _invoker;
     private readonly GrpcChannelOptions _options;
 
@@ -108,15 +110,19 @@ public sealed class GrpcChannel : IDisposable
         }
         if (options.TrustedRoots is { } roots)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, serverCertificate, _, errors) =>
-                ValidateAgainst(roots, serverCertificate, errors);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, serverCertificate, presented, errors) =>
+                ValidateAgainst(roots, serverCertificate, presented, errors);
         }
         return handler;
     }
 
-    private static bool ValidateAgainst(X509Certificate2Collection roots, X509Certificate? serverCertificate, SslPolicyErrors errors)
+    /// <summary>
+    /// Trusts exactly <paramref name="roots"/>: the server's chain (with the intermediates it presented) must end in one
+    /// of them, be valid for server authentication, and name the host we dialed.
+    /// </summary>
+    private static bool ValidateAgainst(X509Certificate2Collection roots, X509Certificate? serverCertificate, X509Chain? presented, SslPolicyErrors errors)
     {
-        if (serverCertificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        if (serverCertificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
         {
             return false;
         }
@@ -124,6 +130,15 @@ public sealed class GrpcChannel : IDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthenticationOid));
+        if (presented is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
         using var certificate = new X509Certificate2(serverCertificate);
         return chain.Build(certificate);
     }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -36,12 +37,26 @@ internal sealed class KestrelGrpcServer : IAsyncDisposable
     /// <summary>Completes when a /test.Echo/Hang call is aborted by the client (stream reset).</summary>
     public TaskCompletionSource HangAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<KestrelGrpcServer> StartAsync()
+    /// <summary>h2c, or TLS when <paramref name="tls"/> is given (its intermediate is sent, a client certificate required).</summary>
+    public static async Task<KestrelGrpcServer> StartAsync(TlsTestCertificates? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options =>
-            options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+            options.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (tls is not null)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = tls.Server,
+                        ServerCertificateChain = [tls.Intermediate],
+                        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                        ClientCertificateValidation = (certificate, _, _) => certificate.Issuer == tls.Root.Subject,
+                    });
+                }
+            }));
         var app = builder.Build();
         var server = new KestrelGrpcServer(app);
         server.Map(app);
@@ -67,6 +82,14 @@ internal sealed class KestrelGrpcServer : IAsyncDisposable
             var request = await ReadMessageAsync(context.Request.Body, context.RequestAborted);
             StartGrpc(context);
             await WriteMessageAsync(context.Response, new StringValue { Value = "echo:" + request!.Value }, context.RequestAborted);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        app.MapPost("/test.Echo/WhoAmI", async context =>
+        {
+            await ReadMessageAsync(context.Request.Body, context.RequestAborted);
+            StartGrpc(context);
+            var subject = context.Connection.ClientCertificate?.Subject ?? "anonymous";
+            await WriteMessageAsync(context.Response, new StringValue { Value = subject }, context.RequestAborted);
             context.Response.AppendTrailer("grpc-status", "0");
         });
         app.MapPost("/test.Echo/Fail", context =>
