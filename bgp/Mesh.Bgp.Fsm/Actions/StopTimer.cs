@@ -1,0 +1,5 @@
+using Mesh.Bgp.Fsm.Timers;
+
+namespace Mesh.Bgp.Fsm.Actions;
+
+public sealed record StopTimer(FsmTimer Timer) : FsmAction;

@@ -1,0 +1,11 @@
+using Mesh.Bgp.Codec.Attributes;
+using Mesh.Bgp.Codec.Nlri;
+
+namespace Mesh.Bgp.Rib.In;
+
+/// <summary>A route learned from a peer, kept for display; <see cref="Attributes"/> carries no NLRI lists.</summary>
+public sealed record ReceivedRoute(Prefix Prefix, PathAttributes Attributes, DateTimeOffset ReceivedAt)
+{
+    /// <summary>NEXT_HOP for IPv4 NLRI, the MP_REACH global next hop otherwise.</summary>
+    public System.Net.IPAddress? NextHop => Attributes.MpReach?.NextHop ?? Attributes.NextHop;
+}

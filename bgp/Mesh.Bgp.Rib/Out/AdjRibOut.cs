@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Mesh.Bgp.Codec;
+using Mesh.Bgp.Codec.Attributes;
+using Mesh.Bgp.Codec.Messages;
+using Mesh.Bgp.Codec.Nlri;
+using Mesh.Bgp.Codec.Packing;
+
+namespace Mesh.Bgp.Rib.Out;
+
+/// <summary>
+/// What one Established peer has been sent, and the UPDATEs that bring it in line with the Loc-RIB.
+/// Changes are grouped by exported attribute set and packed by <see cref="UpdatePacker"/> into as few
+/// messages as the negotiated maximum size allows, both in the initial dump and for live changes;
+/// withdrawals pack regardless of attributes. Owned by the RIB loop.
+/// </summary>
+public sealed class AdjRibOut
+{
+    private readonly Dictionary<Prefix, PathAttributes> _advertised = [];
+    private readonly Dictionary<PathAttributes, PathAttributes> _exportCache4 = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PathAttributes, PathAttributes> _exportCache6 = new(ReferenceEqualityComparer.Instance);
+    private readonly ExportPolicy _policy;
+    private readonly BgpCodecContext _context;
+    private readonly bool _ipv4;
+    private readonly bool _ipv6;
+
+    /// <summary>Creates the table for one session; a negotiated family without a next hop is skipped.</summary>
+    public AdjRibOut(ExportPolicy policy, BgpCodecContext context, IEnumerable<AfiSafi> families)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(families);
+        _policy = policy;
+        _context = context;
+        foreach (var family in families)
+        {
+            _ipv4 |= family == AfiSafi.IPv4Unicast && policy.IPv4NextHop is not null;
+            _ipv6 |= family == AfiSafi.IPv6Unicast && policy.IPv6NextHop is not null;
+        }
+    }
+
+    public int Count => _advertised.Count;
+
+    public IReadOnlyDictionary<Prefix, PathAttributes> Advertised => _advertised;
+
+    /// <summary>The families this peer gets (negotiated and with a next hop).</summary>
+    public IReadOnlyList<AfiSafi> Families => (_ipv4, _ipv6) switch
+    {
+        (true, true) => [AfiSafi.IPv4Unicast, AfiSafi.IPv6Unicast],
+        (true, false) => [AfiSafi.IPv4Unicast],
+        (false, true) => [AfiSafi.IPv6Unicast],
+        _ => [],
+    };
+
+    public bool Exports(Prefix prefix) => prefix.IsIPv6 ? _ipv6 : _ipv4;
+
+    /// <summary>The whole table after Established, then End-of-RIB per family (RFC 4724 §2). Returns the UPDATE count.</summary>
+    public int WriteInitial(IReadOnlyDictionary<Prefix, PathAttributes> locRib, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(locRib);
+        ArgumentNullException.ThrowIfNull(writer);
+        var changes = new List<RibChange>(locRib.Count);
+        foreach (var (prefix, attributes) in locRib)
+        {
+            changes.Add(new RibChange(prefix, attributes));
+        }
+
+        var messages = WriteChanges(changes, writer);
+        foreach (var family in Families)
+        {
+            BgpMessageCodec.Encode(UpdateMessage.EndOfRib(family), _context, writer);
+            messages++;
+        }
+
+        return messages;
+    }
+
+    /// <summary>Records <paramref name="changes"/> and writes the UPDATEs they cause. Returns the UPDATE count.</summary>
+    public int WriteChanges(IReadOnlyList<RibChange> changes, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(writer);
+        var withdrawn4 = new List<Prefix>();
+        var withdrawn6 = new List<Prefix>();
+        var groups = new Dictionary<PathAttributes, List<Prefix>>();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var (prefix, source) = changes[i];
+            if (!Exports(prefix))
+            {
+                continue;
+            }
+
+            if (source is null)
+            {
+                if (_advertised.Remove(prefix))
+                {
+                    (prefix.IsIPv6 ? withdrawn6 : withdrawn4).Add(prefix);
+                }
+
+                continue;
+            }
+
+            var exported = ExportCached(source, prefix.Afi);
+            if (_advertised.TryGetValue(prefix, out var previous) && previous.Equals(exported))
+            {
+                continue;
+            }
+
+            _advertised[prefix] = exported;
+            if (!groups.TryGetValue(exported, out var list))
+            {
+                list = [];
+                groups.Add(exported, list);
+            }
+
+            list.Add(prefix);
+        }
+
+        var messages = 0;
+        messages += UpdatePacker.WriteWithdrawals(writer, CollectionsMarshal.AsSpan(withdrawn4), _context);
+        messages += UpdatePacker.WriteWithdrawals(writer, CollectionsMarshal.AsSpan(withdrawn6), _context);
+        foreach (var (attributes, prefixes) in groups)
+        {
+            messages += UpdatePacker.WriteAnnouncements(writer, attributes, CollectionsMarshal.AsSpan(prefixes), _context);
+        }
+
+        _exportCache4.Clear();
+        _exportCache6.Clear();
+        return messages;
+    }
+
+    private PathAttributes ExportCached(PathAttributes source, Afi afi)
+    {
+        // Per call and keyed by reference: a batch of N prefixes sharing one record exports it once per family.
+        var cache = afi == Afi.IPv6 ? _exportCache6 : _exportCache4;
+        if (!cache.TryGetValue(source, out var exported))
+        {
+            exported = ExportRules.Export(source, afi, _policy);
+            cache.Add(source, exported);
+        }
+
+        return exported;
+    }
+}
