@@ -29,6 +29,7 @@ internal sealed partial class EtcdClient : IEtcdClient
     private readonly ResiliencePipeline _writePipeline;
     private readonly ResiliencePipeline _streamPipeline;
     private readonly SemaphoreSlim _authGate = new(1, 1);
+    private readonly CancellationTokenSource _lifetime = new();
     private EtcdCallCredentials _credentials;
     private bool _authResolved;
 
@@ -86,10 +87,13 @@ internal sealed partial class EtcdClient : IEtcdClient
     public async IAsyncEnumerable<EtcdWatchResponse> WatchAsync(EtcdWatchRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Disposing the client ends its watches (as cancellation) instead of leaving them retrying.
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        cancellationToken = lifetime.Token;
         var nextRevision = request.StartRevision;
         while (true)
         {
-            var (call, response) = await OpenWatchAsync(request, nextRevision, cancellationToken);
+            var (call, response, channel) = await OpenWatchAsync(request, nextRevision, cancellationToken);
             var finished = false;
             try
             {
@@ -107,7 +111,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                     {
                         yield break;
                     }
-                    response = await ReadWatchAsync(call, request, nextRevision, cancellationToken);
+                    response = await ReadWatchAsync(call, channel, request, nextRevision, cancellationToken);
                 }
             }
             finally
@@ -136,7 +140,7 @@ internal sealed partial class EtcdClient : IEtcdClient
 
     public async Task<EtcdLeaseKeepAlive> LeaseKeepAliveOnceAsync(long leaseId, CancellationToken cancellationToken = default)
     {
-        var (call, first) = await OpenKeepAliveAsync(leaseId, _readPipeline, cancellationToken);
+        var (call, first, _) = await OpenKeepAliveAsync(leaseId, _readPipeline, cancellationToken);
         await using (call)
         {
             return first;
@@ -145,9 +149,11 @@ internal sealed partial class EtcdClient : IEtcdClient
 
     public async IAsyncEnumerable<EtcdLeaseKeepAlive> LeaseKeepAliveAsync(long leaseId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        cancellationToken = lifetime.Token;
         while (true)
         {
-            var (call, response) = await OpenKeepAliveAsync(leaseId, _streamPipeline, cancellationToken);
+            var (call, response, channel) = await OpenKeepAliveAsync(leaseId, _streamPipeline, cancellationToken);
             await using (call)
             {
                 while (response is not null)
@@ -159,7 +165,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                     }
                     var interval = response.Ttl / 3;
                     await Task.Delay(interval < MinKeepAliveInterval ? MinKeepAliveInterval : interval, _timeProvider, cancellationToken);
-                    response = await RenewAsync(call, leaseId, cancellationToken);
+                    response = await RenewAsync(call, channel, leaseId, cancellationToken);
                 }
             }
         }
@@ -240,12 +246,17 @@ internal sealed partial class EtcdClient : IEtcdClient
         Log.InitialSyncDone(_logger, _options.Qps);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+        await _lifetime.CancelAsync();
         _endpoints.Dispose();
         _limiter.Dispose();
         _authGate.Dispose();
-        return ValueTask.CompletedTask;
+        _lifetime.Dispose();
     }
 
     internal double CurrentQps => _limiter.CurrentQps;
@@ -420,7 +431,7 @@ internal sealed partial class EtcdClient : IEtcdClient
         }
     }
 
-    private async Task<(GrpcDuplexCall<WatchRequest, WatchResponse> Call, WatchResponse First)> OpenWatchAsync(
+    private async Task<(GrpcDuplexCall<WatchRequest, WatchResponse> Call, WatchResponse First, GrpcChannel Channel)> OpenWatchAsync(
         EtcdWatchRequest request, long startRevision, CancellationToken cancellationToken)
     {
         var pipeline = request.ResumeOnDisconnect ? _streamPipeline : _readPipeline;
@@ -437,7 +448,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                     await call.WriteAsync(new WatchRequest { CreateRequest = EtcdConvert.ToProto(state.Request, state.StartRevision) }, token);
                     var first = await call.ReadAsync(token)
                         ?? throw new GrpcException(GrpcStatusCode.Unavailable, "watch stream ended before the watch was created", isTransportFailure: true);
-                    return (call, first);
+                    return (call, first, channel);
                 }
                 catch (Exception e)
                 {
@@ -465,9 +476,8 @@ internal sealed partial class EtcdClient : IEtcdClient
 
     /// <summary>The next response; null when the stream was lost and the watch should be resumed.</summary>
     private async Task<WatchResponse?> ReadWatchAsync(
-        GrpcDuplexCall<WatchRequest, WatchResponse> call, EtcdWatchRequest request, long nextRevision, CancellationToken cancellationToken)
+        GrpcDuplexCall<WatchRequest, WatchResponse> call, GrpcChannel channel, EtcdWatchRequest request, long nextRevision, CancellationToken cancellationToken)
     {
-        var channel = _endpoints.Current;
         try
         {
             var response = await call.ReadAsync(cancellationToken);
@@ -506,7 +516,7 @@ internal sealed partial class EtcdClient : IEtcdClient
         await call.DisposeAsync();
     }
 
-    private async Task<(GrpcDuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> Call, EtcdLeaseKeepAlive First)> OpenKeepAliveAsync(
+    private async Task<(GrpcDuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> Call, EtcdLeaseKeepAlive First, GrpcChannel Channel)> OpenKeepAliveAsync(
         long leaseId, ResiliencePipeline pipeline, CancellationToken cancellationToken)
     {
         return await pipeline.ExecuteAsync(
@@ -522,7 +532,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                     await call.WriteAsync(new LeaseKeepAliveRequest { ID = state.LeaseId }, token);
                     var first = await call.ReadAsync(token)
                         ?? throw new GrpcException(GrpcStatusCode.Unavailable, "keep-alive stream ended without an answer", isTransportFailure: true);
-                    return (call, ToKeepAlive(first));
+                    return (call, ToKeepAlive(first), channel);
                 }
                 catch (Exception e)
                 {
@@ -550,9 +560,8 @@ internal sealed partial class EtcdClient : IEtcdClient
 
     /// <summary>One renewal on an open stream; null when the stream was lost and must be re-established.</summary>
     private async Task<EtcdLeaseKeepAlive?> RenewAsync(
-        GrpcDuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> call, long leaseId, CancellationToken cancellationToken)
+        GrpcDuplexCall<LeaseKeepAliveRequest, LeaseKeepAliveResponse> call, GrpcChannel channel, long leaseId, CancellationToken cancellationToken)
     {
-        var channel = _endpoints.Current;
         try
         {
             await call.WriteAsync(new LeaseKeepAliveRequest { ID = leaseId }, cancellationToken);

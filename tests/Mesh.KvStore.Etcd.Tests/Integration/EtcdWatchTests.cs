@@ -144,4 +144,17 @@ public sealed class EtcdWatchTests : IClassFixture<SharedEtcd>, IAsyncLifetime
         last.CompactRevision.Should().Be(latest.Header.Revision);
         last.Events.Should().BeEmpty();
     }
+
+    [EtcdFact]
+    public async Task DisposeAsync_WhileWatching_EndsWatchAsCancelled()
+    {
+        var client = Create(_etcd);
+        await using var watch = new WatchReader(client, EtcdWatchRequest.ForPrefix(UniquePrefix("dispose")));
+        (await watch.NextAsync()).Created.Should().BeTrue();
+
+        await client.DisposeAsync();
+
+        var completion = async () => await watch.Completion.WaitAsync(Patience);
+        await completion.Should().ThrowAsync<OperationCanceledException>();
+    }
 }
