@@ -38,7 +38,7 @@ internal sealed partial class KvStore : IKvStore
 
     public async Task<KvEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var result = await TrackAsync(_backend.RangeAsync(new RangeRequest(key), cancellationToken));
+        var result = await TrackAsync(() => _backend.RangeAsync(new RangeRequest(key), cancellationToken));
         return result.Kvs.Count == 0 ? null : ToEntry(result.Kvs[0]);
     }
 
@@ -51,7 +51,7 @@ internal sealed partial class KvStore : IKvStore
         while (true)
         {
             // Later pages are read at the first page's revision, so the list is one consistent snapshot.
-            var page = await TrackAsync(_backend.RangeAsync(
+            var page = await TrackAsync(() => _backend.RangeAsync(
                 new RangeRequest(start) { RangeEnd = end, Limit = _options.ListPageSize, Revision = revision },
                 cancellationToken));
             revision = revision == 0 ? page.Revision : revision;
@@ -71,7 +71,7 @@ internal sealed partial class KvStore : IKvStore
     {
         if (!withLease)
         {
-            await TrackAsync(_backend.PutAsync(key, value, 0, false, cancellationToken));
+            await TrackAsync(() => _backend.PutAsync(key, value, 0, false, cancellationToken));
             _leases.Release(key);
             return;
         }
@@ -99,7 +99,7 @@ internal sealed partial class KvStore : IKvStore
             }
             try
             {
-                await TrackAsync(_backend.TxnAsync(new TxnRequest([], operations, []), cancellationToken));
+                await TrackAsync(() => _backend.TxnAsync(new TxnRequest([], operations, []), cancellationToken));
                 break;
             }
             catch (KvLeaseNotFoundException) when (attempt == 0)
@@ -107,7 +107,7 @@ internal sealed partial class KvStore : IKvStore
                 // etcd does not say which lease died: drop every one of the batch that is gone, then retry once.
                 foreach (var lease in leases.Where(l => l != 0))
                 {
-                    if (await TrackAsync(_backend.LeaseTimeToLiveAsync(lease, cancellationToken)) is null)
+                    if (await TrackAsync(() => _backend.LeaseTimeToLiveAsync(lease, cancellationToken)) is null)
                     {
                         LeaseLost(lease);
                     }
@@ -127,7 +127,7 @@ internal sealed partial class KvStore : IKvStore
     {
         if (!withLease)
         {
-            return (await TrackAsync(_backend.TxnAsync(CreateOnly(key, value, 0), cancellationToken))).Succeeded;
+            return (await TrackAsync(() => _backend.TxnAsync(CreateOnly(key, value, 0), cancellationToken))).Succeeded;
         }
         var result = await WithLeaseAsync(key, lease => _backend.TxnAsync(CreateOnly(key, value, lease), cancellationToken), cancellationToken);
         if (!result.Succeeded)
@@ -140,14 +140,14 @@ internal sealed partial class KvStore : IKvStore
 
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        var result = await TrackAsync(_backend.DeleteRangeAsync(key, null, false, cancellationToken));
+        var result = await TrackAsync(() => _backend.DeleteRangeAsync(key, null, false, cancellationToken));
         _leases.Release(key);
         return result.Deleted > 0;
     }
 
     public async Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
     {
-        var result = await TrackAsync(_backend.DeleteRangeAsync(prefix, KeyRange.PrefixEnd(prefix), false, cancellationToken));
+        var result = await TrackAsync(() => _backend.DeleteRangeAsync(prefix, KeyRange.PrefixEnd(prefix), false, cancellationToken));
         _leases.ReleasePrefix(prefix);
         return result.Deleted;
     }
@@ -250,7 +250,7 @@ internal sealed partial class KvStore : IKvStore
         long revision = 0;
         try
         {
-            revision = (await TrackAsync(_backend.StatusAsync(cancellationToken))).Revision;
+            revision = (await TrackAsync(() => _backend.StatusAsync(cancellationToken))).Revision;
         }
         catch (KvUnavailableException)
         {
@@ -296,7 +296,7 @@ internal sealed partial class KvStore : IKvStore
             var lease = await AssignLeaseAsync(key, cancellationToken);
             try
             {
-                return await TrackAsync(write(lease));
+                return await TrackAsync(() => write(lease));
             }
             catch (KvLeaseNotFoundException) when (attempt == 0)
             {
@@ -321,7 +321,7 @@ internal sealed partial class KvStore : IKvStore
             {
                 return lease;
             }
-            var grant = await TrackAsync(_backend.LeaseGrantAsync(_options.LeaseTtl, cancellationToken));
+            var grant = await TrackAsync(() => _backend.LeaseGrantAsync(_options.LeaseTtl, cancellationToken));
             _leases.AddLease(grant.Id, key);
             LogLeaseGranted(grant.Id, grant.Ttl);
             if (_keepAlive is null)
@@ -350,7 +350,7 @@ internal sealed partial class KvStore : IKvStore
                 {
                     try
                     {
-                        if (await TrackAsync(_backend.LeaseKeepAliveAsync(lease, stopping)) is null)
+                        if (await TrackAsync(() => _backend.LeaseKeepAliveAsync(lease, stopping)) is null)
                         {
                             LeaseLost(lease);
                         }
@@ -398,11 +398,12 @@ internal sealed partial class KvStore : IKvStore
         return doubled > _options.MaxRetryDelay ? _options.MaxRetryDelay : doubled;
     }
 
-    private async Task<T> TrackAsync<T>(Task<T> call)
+    /// <summary>Runs a backend call and records its outcome; a delegate, so synchronous throws are recorded too.</summary>
+    private async Task<T> TrackAsync<T>(Func<Task<T>> call)
     {
         try
         {
-            var result = await call;
+            var result = await call();
             RecordSuccess();
             return result;
         }

@@ -128,6 +128,46 @@ public sealed class SyncStoreTests : IAsyncDisposable
         (await _kv.GetAsync("cilium/state/nodes/v1/c1/n1", CancellationToken.None))!.Lease.Should().NotBe(lease);
     }
 
+    [Fact]
+    public async Task LeaseExpiredDuringOutage_KeysWrittenAgainWhenStoreReturns()
+    {
+        _sync.Upsert("c1/n1", Bytes("a"));
+        _sync.MarkSynced();
+        await _sync.SyncedTask.WaitAsync(Patience);
+
+        // Keep-alives fail while the store is unreachable, so the 30 s lease really expires.
+        _backend.SetAvailable(false);
+        for (var step = 0; step < 4; step++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(10));
+            await Task.Yield();
+        }
+        _backend.SetAvailable(true);
+        (await _backend.RangeAsync(Backend.RangeRequest.Prefix("cilium/"), CancellationToken.None)).Kvs.Should().BeEmpty("the lease expired");
+
+        await EventuallyAsync(async () =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(10));
+            return (await _kv.ListPrefixAsync("cilium/", CancellationToken.None)).Entries.Count == 2;
+        });
+        (await _kv.StatusAsync(CancellationToken.None)).Connected.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Status_StoreUnreachable_ReportsErrorWithoutThrowing()
+    {
+        _backend.SetAvailable(false);
+
+        var write = () => _kv.UpdateAsync("x", Bytes("1"), withLease: false, CancellationToken.None);
+        await write.Should().ThrowAsync<Backend.KvUnavailableException>();
+        var status = await _kv.StatusAsync(CancellationToken.None);
+
+        status.Connected.Should().BeFalse();
+        status.LastError.Should().Contain("unavailable");
+        status.ConsecutiveErrors.Should().BeGreaterThan(0);
+        status.LastErrorAt.Should().Be(_clock.GetUtcNow());
+    }
+
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     private static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
