@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -17,6 +18,7 @@ public sealed class GrpcChannel : IDisposable
     private const string ServerAuthenticationOid = "1.3.6.1.5.5.7.3.1";
     private readonly HttpMessageInvoker _invoker;
     private readonly GrpcChannelOptions _options;
+    private readonly ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
 
     public GrpcChannel(GrpcChannelOptions options)
         : this(options, CreateHandler(options))
@@ -87,7 +89,7 @@ public sealed class GrpcChannel : IDisposable
         GrpcMethod<TRequest, TResponse> method, HttpContent content, GrpcCallOptions? options, CancellationToken cancellationToken)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse> =>
-        new(_invoker, _options.Address, method.FullName, content, method.ResponseParser, options ?? GrpcCallOptions.Default,
+        new(_invoker, _methodUris.GetOrAdd(method.FullName, static (name, address) => new Uri(address, name), _options.Address), content, method.ResponseParser, options ?? GrpcCallOptions.Default,
             _options.MaxReceiveMessageSize, _options.TimeProvider, cancellationToken);
 
     private static SocketsHttpHandler CreateHandler(GrpcChannelOptions options)

@@ -31,8 +31,7 @@ internal sealed class GrpcCallCore<TResponse> : IAsyncDisposable
 
     public GrpcCallCore(
         HttpMessageInvoker invoker,
-        Uri address,
-        string method,
+        Uri requestUri,
         HttpContent content,
         MessageParser<TResponse> parser,
         GrpcCallOptions options,
@@ -43,7 +42,7 @@ internal sealed class GrpcCallCore<TResponse> : IAsyncDisposable
         _parser = parser;
         _maxMessageSize = maxMessageSize;
         _callerToken = cancellationToken;
-        _request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, method))
+        _request = new HttpRequestMessage(HttpMethod.Post, requestUri)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
