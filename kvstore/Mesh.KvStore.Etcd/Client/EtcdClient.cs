@@ -91,14 +91,22 @@ internal sealed partial class EtcdClient : IEtcdClient
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         cancellationToken = lifetime.Token;
         var nextRevision = request.StartRevision;
+        var barrenStreams = 0;
         while (true)
         {
+            if (barrenStreams > 0)
+            {
+                // The last stream broke right after it was created: back off before hammering the endpoint again.
+                await Task.Delay(Backoff(barrenStreams), _timeProvider, cancellationToken);
+            }
             var (call, response, channel) = await OpenWatchAsync(request, nextRevision, cancellationToken);
             var finished = false;
+            var responses = 0;
             try
             {
                 while (response is not null)
                 {
+                    responses++;
                     nextRevision = NextRevision(nextRevision, response);
                     var result = EtcdConvert.ToResult(response);
                     if (result.Canceled)
@@ -118,6 +126,7 @@ internal sealed partial class EtcdClient : IEtcdClient
             {
                 await CloseWatchAsync(call, finished, cancellationToken);
             }
+            barrenStreams = responses > 1 ? 0 : barrenStreams + 1;
         }
     }
 
@@ -260,6 +269,14 @@ internal sealed partial class EtcdClient : IEtcdClient
     }
 
     internal double CurrentQps => _limiter.CurrentQps;
+
+    /// <summary>Exponential backoff from the retry base delay, capped at the max delay.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 16));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.RetryMaxDelay.Ticks, _options.RetryBaseDelay.Ticks * factor));
+        return delay;
+    }
 
     private static long NextRevision(long current, WatchResponse response)
     {
