@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Mesh.Kubernetes.Objects;
+using Mesh.Kubernetes.Reading;
+using Mesh.Kubernetes.Sources;
+using Microsoft.Extensions.Logging;
+using YamlDotNet.Core;
+
+namespace Mesh.Kubernetes.Manifests;
+
+/// <summary>
+/// A directory of <c>*.yaml</c>/<c>*.yml</c> files (multi-document) as the desired set of objects: files added,
+/// changed or removed add, update or delete objects live. A file that does not parse keeps its last good objects;
+/// an object that does not read is logged with file and name and skipped (its last good version stays).
+/// </summary>
+public sealed partial class ManifestDirectorySource : IObjectSource
+{
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _pollInterval;
+
+    public ManifestDirectorySource(string directory, TimeProvider time, ILogger<ManifestDirectorySource> logger, TimeSpan? pollInterval = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        _directory = Path.GetFullPath(directory);
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _pollInterval = pollInterval ?? TimeSpan.FromSeconds(1);
+    }
+
+    public async IAsyncEnumerable<ObjectEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_directory))
+        {
+            throw new DirectoryNotFoundException($"manifest directory '{_directory}' does not exist");
+        }
+        var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
+        var current = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        using var watcher = new FileSystemWatcher(_directory) { IncludeSubdirectories = false, EnableRaisingEvents = true };
+        FileSystemEventHandler signal = (_, _) => changed.Writer.TryWrite(true);
+        watcher.Changed += signal;
+        watcher.Created += signal;
+        watcher.Deleted += signal;
+        watcher.Renamed += (_, _) => changed.Writer.TryWrite(true);
+
+        foreach (var change in Rescan(files, current))
+        {
+            yield return change;
+        }
+        yield return ObjectEvent.Synced;
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            poll.CancelAfter(_pollInterval);
+            try
+            {
+                await changed.Reader.ReadAsync(poll.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Poll interval elapsed: rescan anyway (file events can be missed).
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            foreach (var change in Rescan(files, current))
+            {
+                yield return change;
+            }
+        }
+    }
+
+    /// <summary>Reads changed files, then reports the difference between the old and new object sets.</summary>
+    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<string, (IKubeObject Object, string Json)> current)
+    {
+        var present = Directory.EnumerateFiles(_directory)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (var removed in files.Keys.Except(present).ToList())
+        {
+            files.Remove(removed);
+        }
+        foreach (var path in present)
+        {
+            FileInfo info;
+            try
+            {
+                info = new FileInfo(path);
+                if (files.TryGetValue(path, out var known) && known.ModifiedUtc == info.LastWriteTimeUtc && known.Length == info.Length)
+                {
+                    continue;
+                }
+                var text = File.ReadAllText(path);
+                files[path] = Load(path, text, info, files.GetValueOrDefault(path));
+            }
+            catch (IOException e)
+            {
+                LogUnreadable(path, e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                LogUnreadable(path, e.Message);
+            }
+        }
+
+        // Later files win on duplicates (sorted order), as kubectl apply of a directory would leave them.
+        var next = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
+        foreach (var path in present)
+        {
+            if (files.TryGetValue(path, out var file))
+            {
+                foreach (var (key, value) in file.Objects)
+                {
+                    next[key] = value;
+                }
+            }
+        }
+        var events = new List<ObjectEvent>();
+        foreach (var (key, (obj, json)) in current)
+        {
+            if (!next.ContainsKey(key))
+            {
+                events.Add(new ObjectEvent(ObjectEventType.Delete, obj));
+            }
+        }
+        foreach (var (key, (obj, json)) in next)
+        {
+            if (!current.TryGetValue(key, out var old) || old.Json != json)
+            {
+                events.Add(new ObjectEvent(ObjectEventType.Upsert, obj));
+            }
+        }
+        current.Clear();
+        foreach (var (key, value) in next)
+        {
+            current[key] = value;
+        }
+        return events;
+    }
+
+    private ManifestFile Load(string path, string text, FileInfo info, ManifestFile? previous)
+    {
+        IReadOnlyList<JsonElement> documents;
+        try
+        {
+            documents = YamlDocuments.Parse(text);
+        }
+        catch (YamlException e)
+        {
+            LogBadYaml(path, e.Start.Line, e.Message);
+            // Keep what the file had; remember this version so it is not re-read until it changes again.
+            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, string)>());
+        }
+        var objects = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
+        foreach (var document in documents)
+        {
+            try
+            {
+                if (KubeObjectReader.Read(document) is { } obj)
+                {
+                    objects[ObjectKey(obj)] = (obj, document.GetRawText());
+                }
+            }
+            catch (KubeObjectException e)
+            {
+                var name = KubeObjectReader.Describe(document);
+                LogBadObject(path, name, e.Message);
+                // Its last good version (same kind and name) stays.
+                var key = name.Replace(' ', '|');
+                if (previous?.Objects.TryGetValue(key, out var last) == true)
+                {
+                    objects[key] = last;
+                }
+            }
+        }
+        return new ManifestFile(info.LastWriteTimeUtc, info.Length, objects);
+    }
+
+    private static string ObjectKey(IKubeObject obj) => $"{obj.Kind}|{obj.Metadata.Key}";
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "Manifest {File} is not valid YAML (line {Line}): {Reason}; keeping its previous objects")]
+    private partial void LogBadYaml(string file, long line, string reason);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Manifest {File}: skipping {Object}: {Reason}")]
+    private partial void LogBadObject(string file, string @object, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Manifest {File} cannot be read: {Reason}")]
+    private partial void LogUnreadable(string file, string reason);
+}

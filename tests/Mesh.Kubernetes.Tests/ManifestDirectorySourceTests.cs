@@ -1,0 +1,79 @@
+using Mesh.Kubernetes.Manifests;
+using Mesh.Kubernetes.Sources;
+using Mesh.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mesh.Kubernetes.Tests;
+
+[Trait(TestCategory.Name, TestCategory.Integration)]
+public sealed class ManifestDirectorySourceTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly string _directory = Directory.CreateTempSubdirectory("mesh-manifests-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task WatchAsync_FilesAddedChangedRemoved_EmitsMatchingEvents()
+    {
+        Write("a.yaml", Namespace("alpha") + "---\n" + Namespace("beta"));
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource(Patience);
+        await using var events = source.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+
+        (await TakeAsync(events, 3)).Should().Equal("Upsert Namespace alpha", "Upsert Namespace beta", "Synced");
+
+        Write("b.yml", Namespace("gamma"));
+        (await TakeAsync(events, 1)).Should().Equal("Upsert Namespace gamma");
+
+        Write("a.yaml", Namespace("alpha", annotation: "clustermesh.cilium.io/global: \"false\""));
+        (await TakeAsync(events, 2)).Should().BeEquivalentTo("Delete Namespace beta", "Upsert Namespace alpha");
+
+        File.Delete(Path.Combine(_directory, "b.yml"));
+        (await TakeAsync(events, 1)).Should().Equal("Delete Namespace gamma");
+    }
+
+    [Fact]
+    public async Task WatchAsync_BrokenYamlOrObject_KeepsLastGoodObjectsAndTheRest()
+    {
+        Write("a.yaml", Namespace("alpha") + "---\n" + Service("svc", 80));
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource(Patience);
+        await using var events = source.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        (await TakeAsync(events, 3)).Should().Contain("Synced");
+
+        // Not YAML at all: nothing changes.
+        Write("a.yaml", "kind: [unclosed\n  - :");
+        Write("c.yaml", Namespace("later"));
+        (await TakeAsync(events, 1)).Should().Equal("Upsert Namespace later");
+
+        // Valid YAML, but the service's port is invalid: the old service stays, the namespace change applies.
+        Write("a.yaml", Namespace("alpha2") + "---\n" + Service("svc", 99999));
+        (await TakeAsync(events, 2)).Should().BeEquivalentTo("Delete Namespace alpha", "Upsert Namespace alpha2");
+    }
+
+    private void Write(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        // Make every write visible to the size/mtime check even within one timestamp tick.
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(Random.Shared.Next(1, 1000)));
+    }
+
+    private static string Namespace(string name, string? annotation = null) =>
+        $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n" + (annotation is null ? string.Empty : $"  annotations:\n    {annotation}\n");
+
+    private static string Service(string name, int port) =>
+        $"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: default\nspec:\n  clusterIP: 10.96.0.1\n  ports:\n  - port: {port}\n";
+
+    private static async Task<List<string>> TakeAsync(IAsyncEnumerator<ObjectEvent> events, int count)
+    {
+        var taken = new List<string>();
+        while (taken.Count < count && await events.MoveNextAsync())
+        {
+            var e = events.Current;
+            taken.Add(e.Type == ObjectEventType.Synced ? "Synced" : $"{e.Type} {e.Item!.Kind} {e.Item.Metadata.Key}");
+        }
+        return taken;
+    }
+}
