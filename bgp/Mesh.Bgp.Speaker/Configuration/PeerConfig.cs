@@ -1,0 +1,77 @@
+using System.Net;
+using Mesh.Bgp.Codec.Nlri;
+
+namespace Mesh.Bgp.Speaker.Configuration;
+
+/// <summary>One configured neighbor. Immutable; change a peer by removing it and adding the new config.</summary>
+public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn, IPAddress RouterId)
+{
+    /// <summary>Hold time proposed in OPEN, 0 or 3..65535 seconds.</summary>
+    public ushort HoldTime { get; init; } = 90;
+
+    public TimeSpan ConnectRetryTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Delay before reconnecting after the session failed.</summary>
+    public TimeSpan IdleHoldTime { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Never connect; only accept the peer's connection.</summary>
+    public bool Passive { get; init; }
+
+    /// <summary>The peer's TCP port for outbound connections.</summary>
+    public int Port { get; init; } = 179;
+
+    /// <summary>Source address for outbound connections (and the NEXT_HOP we announce); null lets the kernel choose.</summary>
+    public IPAddress? LocalAddress { get; init; }
+
+    /// <summary>Our IPv6 link-local address on the link to the peer, added to the IPv6 MP_REACH next hop when set.</summary>
+    public IPAddress? LinkLocalNextHop { get; init; }
+
+    public IReadOnlyList<AfiSafi> Families { get; init; } = [AfiSafi.IPv4Unicast, AfiSafi.IPv6Unicast];
+
+    /// <summary>Every problem with this config, empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Address is null)
+        {
+            errors.Add("Address is required");
+        }
+
+        if (RemoteAsn == 0)
+        {
+            errors.Add("RemoteAsn must not be 0");
+        }
+
+        if (LocalAsn == 0)
+        {
+            errors.Add("LocalAsn must not be 0");
+        }
+
+        if (RouterId is null || RouterId.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || RouterId.Equals(IPAddress.Any))
+        {
+            errors.Add("RouterId must be a non-zero IPv4 address");
+        }
+
+        if (HoldTime is 1 or 2)
+        {
+            errors.Add("HoldTime must be 0 or at least 3 seconds");
+        }
+
+        if (Port is <= 0 or > 65535)
+        {
+            errors.Add("Port must be 1..65535");
+        }
+
+        if (ConnectRetryTime <= TimeSpan.Zero)
+        {
+            errors.Add("ConnectRetryTime must be positive");
+        }
+
+        if (Families is null || Families.Count == 0)
+        {
+            errors.Add("Families must not be empty");
+        }
+
+        return errors;
+    }
+}

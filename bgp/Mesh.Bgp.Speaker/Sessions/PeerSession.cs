@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+using Mesh.Bgp.Codec.Capabilities;
+using Mesh.Bgp.Codec.Messages;
+using Mesh.Bgp.Fsm;
+using Mesh.Bgp.Rib.In;
+using Mesh.Bgp.Rib.Out;
+using Mesh.Bgp.Speaker.Configuration;
+
+namespace Mesh.Bgp.Speaker.Sessions;
+
+/// <summary>Everything the speaker loop keeps about one configured peer. Owned by the speaker loop.</summary>
+internal sealed class PeerSession
+{
+    public PeerSession(PeerConfig config)
+    {
+        Config = config;
+        RouterId = BinaryPrimitives.ReadUInt32BigEndian(config.RouterId.GetAddressBytes());
+        var capabilities = config.Families.Select(f => (BgpCapability)new MultiprotocolCapability(f)).ToArray();
+        FsmConfig = new FsmConfig(config.LocalAsn, config.RemoteAsn, RouterId)
+        {
+            HoldTime = config.HoldTime,
+            ConnectRetryTime = config.ConnectRetryTime,
+            IdleHoldTime = config.IdleHoldTime,
+            Passive = config.Passive,
+            Capabilities = capabilities,
+        };
+        LocalOpen = FsmConfig.CreateOpen();
+        Primary = new FsmInstance(this);
+    }
+
+    public PeerConfig Config { get; }
+
+    public uint RouterId { get; }
+
+    public FsmConfig FsmConfig { get; }
+
+    public OpenMessage LocalOpen { get; }
+
+    public FsmInstance Primary { get; set; }
+
+    public FsmInstance? Secondary { get; set; }
+
+    public AdjRibIn AdjRibIn { get; } = new();
+
+    /// <summary>Present while the session is Established.</summary>
+    public AdjRibOut? AdjRibOut { get; set; }
+
+    public DateTimeOffset? EstablishedAt { get; set; }
+
+    public long UpdatesReceived { get; set; }
+
+    public long UpdatesSent { get; set; }
+
+    public string? LastError { get; set; }
+
+    public bool Removed { get; set; }
+
+    /// <summary>The pending outbound connect, cancelled when another connection wins or the FSM drops it.</summary>
+    public CancellationTokenSource? ConnectAttempt { get; set; }
+
+    public int ConnectAttemptId { get; set; }
+}
