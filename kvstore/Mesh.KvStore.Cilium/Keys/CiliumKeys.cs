@@ -83,6 +83,17 @@ public static class CiliumKeys
             _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, null),
         };
 
+    /// <summary>The prefix a cluster's own writer (the apiserver) writes a kind under; names below it are the key names.</summary>
+    public static string StatePrefixFor(CiliumResource resource) => resource switch
+    {
+        CiliumResource.Nodes => NodesPrefix,
+        CiliumResource.Services => ServicesPrefix,
+        CiliumResource.ServiceExports => ServiceExportsPrefix,
+        CiliumResource.Ips => IpPrefix,
+        CiliumResource.Identities => IdentitiesPrefix,
+        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, null),
+    };
+
     /// <summary>The canary suffix of a kind (spec §1.3.8): the state path, or <c>cilium/cache/&lt;type&gt;/v1</c> for KVStoreMesh copies.</summary>
     public static string CanarySuffix(CiliumResource resource, bool cached) => (resource, cached) switch
     {

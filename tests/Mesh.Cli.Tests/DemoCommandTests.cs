@@ -1,0 +1,51 @@
+using Mesh.Testing;
+
+namespace Mesh.Cli.Tests;
+
+[Trait(TestCategory.Name, TestCategory.Integration)]
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public async Task RunAsync_ShippedExamples_EveryClusterSeesEveryOther()
+    {
+        var examples = Path.Combine(RepoRoot(), "examples");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await MeshCommandLine.RunAsync(["demo", "--examples", examples, "--timeout", "60"], output, error, CancellationToken.None);
+
+        var text = output.ToString();
+        code.Should().Be(0, text + error);
+        text.Should().Contain("All clusters exported and meshed");
+        foreach (var cluster in new[] { "cluster1", "cluster2", "cluster3" })
+        {
+            text.Should().Contain($"== what {cluster} sees");
+        }
+        text.Split("endpoints / ipcache (9):").Should().HaveCount(4, "each of the three clusters sees all nine exported endpoints");
+        text.Split("demo/echo: backends from 3 clusters").Should().HaveCount(4);
+        text.Should().NotContain("vault-0", "the internal namespace is not global");
+        text.Should().NotContain("local-only", "services without the global annotation stay local");
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingExamples_ExplainsAndExitsTwo()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await MeshCommandLine.RunAsync(["demo", "--examples", "/nonexistent/examples"], output, error, CancellationToken.None);
+
+        code.Should().Be(MeshCommandLine.UsageError);
+        output.ToString().Should().Contain("needs at least two cluster directories");
+    }
+
+    private static string RepoRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mesh.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
