@@ -54,6 +54,9 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
                 {
                     throw;
                 }
+                // The server may have answered (a trailers-only status) and reset the request stream before this
+                // write: its status says more than the transport error, so it wins when there is one.
+                await SurfaceResponseStatusAsync();
                 // A dead connection shows up as IOException or ObjectDisposedException from the request stream.
                 throw _core.Translate(e);
             }
@@ -119,4 +122,19 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
     }
 
     private void Cancel() => _core.Cancel();
+
+    /// <summary>Throws the call's status if the response head has arrived (or arrives as the stream ends) with one.</summary>
+    private async Task SurfaceResponseStatusAsync()
+    {
+        try
+        {
+            // The reset that failed the write also ends the send; the cap only guards against a stuck transport.
+            await _core.SendTask.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return;
+        }
+        await _core.GetResponseAsync();
+    }
 }
