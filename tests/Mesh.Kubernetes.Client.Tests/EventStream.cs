@@ -8,6 +8,7 @@ internal sealed class EventStream : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _cancel = new(Patience * 2);
     private readonly IAsyncEnumerator<ObjectEvent> _events;
+    private Task<bool>? _pending;
 
     public EventStream(IObjectSource source) => _events = source.WatchAsync(_cancel.Token).GetAsyncEnumerator(_cancel.Token);
 
@@ -20,12 +21,13 @@ internal sealed class EventStream : IAsyncDisposable
         using var deadline = new CancellationTokenSource(Patience);
         while (taken.Count < count)
         {
-            var next = _events.MoveNextAsync().AsTask();
+            var next = _pending ??= _events.MoveNextAsync().AsTask();
             var finished = await Task.WhenAny(next, Task.Delay(Timeout.Infinite, deadline.Token).ContinueWith(_ => false, TaskScheduler.Default));
             if (finished != next)
             {
                 throw new TimeoutException($"got only [{string.Join(", ", taken)}] of {count} events");
             }
+            _pending = null;
             if (!await next)
             {
                 throw new InvalidOperationException("the stream ended");
@@ -49,6 +51,17 @@ internal sealed class EventStream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _cancel.CancelAsync();
+        if (_pending is { } pending)
+        {
+            // An async iterator cannot be disposed while a MoveNext is running: let it end first.
+            try
+            {
+                await pending;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
         try
         {
             await _events.DisposeAsync();
