@@ -31,6 +31,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private long _version = 100;
     private long _compacted;
     private int _failNext;
+    private bool _expireNextContinue;
     private int _unauthorized;
     private TaskCompletionSource? _suspended;
 
@@ -223,6 +224,41 @@ internal sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The next LIST page requested with a continue token gets 410 Expired.</summary>
+    public void ExpireNextContinue()
+    {
+        lock (_gate)
+        {
+            _expireNextContinue = true;
+        }
+    }
+
+    /// <summary>Writes <paramref name="line"/> as is (plus a newline) to each open watch of <paramref name="resource"/>.</summary>
+    public void SendRawLine(KubeResource resource, string line)
+    {
+        lock (_gate)
+        {
+            foreach (var watch in _watches.Where(w => w.Path == resource.Path))
+            {
+                watch.Lines.Writer.TryWrite(line + "\n");
+            }
+        }
+    }
+
+    /// <summary>Sends an ERROR event with <paramref name="code"/> to each open watch of <paramref name="resource"/> and ends them.</summary>
+    public void SendErrorAndEndWatches(KubeResource resource, int code)
+    {
+        lock (_gate)
+        {
+            var line = Line("ERROR", StatusObject(code, "InternalError", "injected watch error"));
+            foreach (var watch in _watches.Where(w => w.Path == resource.Path))
+            {
+                watch.Lines.Writer.TryWrite(line);
+                watch.Lines.Writer.TryComplete();
+            }
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> requests fail with 500.</summary>
     public void FailNextRequests(int count) => Interlocked.Exchange(ref _failNext, count);
 
@@ -289,8 +325,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
             else
             {
                 var parts = token.Split(':');
-                if (!_snapshots.TryGetValue(parts[0], out var snapshot) || snapshot.Version < _compacted)
+                if (_expireNextContinue || !_snapshots.TryGetValue(parts[0], out var snapshot) || snapshot.Version < _compacted)
                 {
+                    _expireNextContinue = false;
                     version = 0;
                     items = [];
                     offset = -1;

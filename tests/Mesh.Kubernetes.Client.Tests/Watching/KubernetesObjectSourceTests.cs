@@ -180,6 +180,73 @@ public sealed class KubernetesObjectSourceTests : IAsyncLifetime
         logger.Lines.Should().Contain(l => l.Contains("CiliumIdentity also-bad", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task WatchAsync_ContinueTokenExpiredMidList_ListsAgainFromStartWithoutDuplicates()
+    {
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            _server.Apply(Ns, Namespace(name));
+        }
+        _server.ExpireNextContinue();
+        await using var events = Watch([Ns], pageSize: 2);
+
+        (await events.TakeAsync(6)).Should().Equal("Upsert Namespace a", "Upsert Namespace b", "Upsert Namespace c", "Upsert Namespace d", "Upsert Namespace e", "Synced");
+        _server.Requests.Count(r => r.Contains("limit=2", StringComparison.Ordinal) && !r.Contains("continue=", StringComparison.Ordinal) && !r.Contains("watch=", StringComparison.Ordinal)).Should().Be(2);
+        _server.Apply(Ns, Namespace("f"));
+        (await events.TakeAsync(1)).Should().Equal("Upsert Namespace f");
+    }
+
+    [Fact]
+    public async Task WatchAsync_MalformedWatchLine_WatchesAgainFromLastResourceVersion()
+    {
+        _server.Apply(Ns, Namespace("alpha"));
+        await using var events = Watch(Ns);
+        (await events.TakeAsync(2)).Should().Equal("Upsert Namespace alpha", "Synced");
+        await EventStream.WaitUntilAsync(() => _server.OpenWatches(Ns) == 1, "the client watches");
+
+        _server.SendRawLine(Ns, "{\"type\":\"ADDED\",\"object\":{\"metadata\":");
+        await EventStream.WaitUntilAsync(() => _server.WatchRequests(Ns).Count == 2, "the client watches again");
+        _server.Apply(Ns, Namespace("beta"));
+
+        (await events.TakeAsync(1)).Should().Equal("Upsert Namespace beta");
+        _server.WatchRequests(Ns)[1].Should().Contain("resourceVersion=101");
+        _server.ListRequests(Ns).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task WatchAsync_WatchErrorEventNotGone_WatchesAgainWithoutRelist()
+    {
+        _server.Apply(Ns, Namespace("alpha"));
+        await using var events = Watch(Ns);
+        (await events.TakeAsync(2)).Should().Equal("Upsert Namespace alpha", "Synced");
+        await EventStream.WaitUntilAsync(() => _server.OpenWatches(Ns) == 1, "the client watches");
+
+        _server.SendErrorAndEndWatches(Ns, 500);
+        await EventStream.WaitUntilAsync(() => _server.WatchRequests(Ns).Count == 2, "the client watches again");
+        _server.Delete(Ns, "alpha");
+
+        (await events.TakeAsync(1)).Should().Equal("Delete Namespace alpha");
+        _server.ListRequests(Ns).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task WatchAsync_ObjectChangedToMalformedThenDeleted_KeepsAndFinallyDeletesLastGoodVersion()
+    {
+        var identities = KubeResource.CiliumIdentities;
+        var good = Identity("1001", "web");
+        _server.Apply(identities, good);
+        await using var events = Watch(identities);
+        (await events.TakeAsync(2)).Should().Equal("Upsert CiliumIdentity 1001", "Synced");
+
+        var bad = Identity("1001", "web");
+        bad["metadata"]!["creationTimestamp"] = "yesterday";
+        _server.Apply(identities, bad);
+        _server.Delete(identities, "1001");
+
+        var deleted = await events.TakeAsync(1);
+        deleted.Should().Equal("Delete CiliumIdentity 1001");
+    }
+
     private EventStream Watch(params KubeResource[] resources) => Watch(resources, pageSize: 500);
 
     private EventStream Watch(KubeResource[] resources, int pageSize = 500, TimeSpan? watchTimeout = null, ListLogger<KubernetesObjectSource>? logger = null)
