@@ -117,6 +117,34 @@ public static class KubeConfigLoader
         };
     }
 
+    /// <summary>
+    /// What kubectl would use: <paramref name="path"/> when given, else the first file of <c>KUBECONFIG</c>, else
+    /// <c>~/.kube/config</c> when it exists, else the in-cluster service account.
+    /// </summary>
+    public static KubeConfig LoadDefault(string? path = null, string? context = null) =>
+        LoadDefault(path, context, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ServiceAccountDirectory);
+
+    /// <summary>As <see cref="LoadDefault(string?, string?)"/>, with the environment, home and mount directory given.</summary>
+    public static KubeConfig LoadDefault(string? path, string? context, Func<string, string?> environment, string home, string serviceAccountDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!string.IsNullOrEmpty(path))
+        {
+            return LoadFile(path, context);
+        }
+        var fromEnvironment = environment("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (fromEnvironment is { Length: > 0 })
+        {
+            return LoadFile(fromEnvironment[0], context);
+        }
+        var inHome = string.IsNullOrEmpty(home) ? string.Empty : Path.Combine(home, ".kube", "config");
+        if (inHome.Length > 0 && File.Exists(inHome))
+        {
+            return LoadFile(inHome, context);
+        }
+        return LoadInCluster(environment, serviceAccountDirectory);
+    }
+
     /// <summary>The pod's service account: KUBERNETES_SERVICE_HOST/PORT and the mounted token, CA and namespace.</summary>
     public static KubeConfig LoadInCluster() => LoadInCluster(Environment.GetEnvironmentVariable, ServiceAccountDirectory);
 

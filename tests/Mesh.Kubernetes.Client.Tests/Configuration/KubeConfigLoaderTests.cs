@@ -215,6 +215,42 @@ public sealed class KubeConfigLoaderTests : IDisposable
         act.Should().Throw<KubeConfigException>().Where(e => e.File == Path.Combine(account, "token"));
     }
 
+    [Fact]
+    public void LoadDefault_PathKubeconfigHomeOrNothing_PicksInKubectlOrder()
+    {
+        var account = ServiceAccount("pod-token", "ns-in-pod");
+        var explicitPath = Write("explicit", MinimalKubeconfig("https://explicit:6443"));
+        var fromVariable = Write("from-variable", MinimalKubeconfig("https://variable:6443"));
+        var home = Path.Combine(_directory, "home");
+        Directory.CreateDirectory(Path.Combine(home, ".kube"));
+        File.WriteAllText(Path.Combine(home, ".kube", "config"), MinimalKubeconfig("https://home:6443"));
+        var environment = new Dictionary<string, string>
+        {
+            ["KUBECONFIG"] = $"{fromVariable}{Path.PathSeparator}{explicitPath}",
+            ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = "443",
+        };
+        var withoutVariable = new Dictionary<string, string>(environment);
+        withoutVariable.Remove("KUBECONFIG");
+
+        KubeConfigLoader.LoadDefault(explicitPath, null, environment.GetValueOrDefault, home, account).Server.Host.Should().Be("explicit");
+        KubeConfigLoader.LoadDefault(null, null, environment.GetValueOrDefault, home, account).Server.Host.Should().Be("variable");
+        KubeConfigLoader.LoadDefault(null, null, withoutVariable.GetValueOrDefault, home, account).Server.Host.Should().Be("home");
+        KubeConfigLoader.LoadDefault(null, null, withoutVariable.GetValueOrDefault, Path.Combine(_directory, "nohome"), account).Namespace.Should().Be("ns-in-pod");
+    }
+
+    private static string MinimalKubeconfig(string server) => $"""
+        current-context: a
+        contexts:
+        - name: a
+          context:
+            cluster: c
+        clusters:
+        - name: c
+          cluster:
+            server: {server}
+        """;
+
     private string ServiceAccount(string token, string? ns)
     {
         var account = Path.Combine(_directory, "serviceaccount");

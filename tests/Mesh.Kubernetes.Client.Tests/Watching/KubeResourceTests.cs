@@ -1,0 +1,24 @@
+using Mesh.Kubernetes.Client.Watching;
+using Mesh.Testing;
+
+namespace Mesh.Kubernetes.Client.Tests.Watching;
+
+[Trait(TestCategory.Name, TestCategory.Unit)]
+public sealed class KubeResourceTests
+{
+    [Theory]
+    [InlineData("namespaces", "/api/v1/namespaces", "v1")]
+    [InlineData("services", "/api/v1/services", "v1")]
+    [InlineData("endpointslices", "/apis/discovery.k8s.io/v1/endpointslices", "discovery.k8s.io/v1")]
+    [InlineData("ciliumidentities", "/apis/cilium.io/v2/ciliumidentities", "cilium.io/v2")]
+    [InlineData("ciliumendpoints", "/apis/cilium.io/v2/ciliumendpoints", "cilium.io/v2")]
+    [InlineData("ciliumnodes", "/apis/cilium.io/v2/ciliumnodes", "cilium.io/v2")]
+    [InlineData("serviceexports", "/apis/multicluster.x-k8s.io/v1alpha1/serviceexports", "multicluster.x-k8s.io/v1alpha1")]
+    public void All_EachResource_HasItsCollectionPathAndApiVersion(string plural, string path, string apiVersion)
+    {
+        var resource = KubeResource.All.Should().ContainSingle(r => r.Plural == plural).Subject;
+
+        resource.Path.Should().Be(path);
+        resource.ApiVersion.Should().Be(apiVersion);
+    }
+}
