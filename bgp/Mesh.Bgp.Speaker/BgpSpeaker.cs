@@ -49,7 +49,8 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
 
     private Task _loop = Task.CompletedTask;
     private IReadOnlyList<PeerStatus> _snapshot = [];
-    private int _lifecycle; // 0 created, 1 started, 2 stopped
+    private readonly Lock _gate = new();
+    private int _lifecycle; // 0 created, 1 started, 2 stopped; guarded by _gate
 
     public BgpSpeaker(SpeakerOptions options, TimeProvider? timeProvider = null, ILogger<BgpSpeaker>? logger = null)
     {
@@ -67,12 +68,17 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _lifecycle, 1, 0) != 0)
+        lock (_gate)
         {
-            throw new InvalidOperationException("the speaker can be started once");
+            if (_lifecycle != 0)
+            {
+                throw new InvalidOperationException("the speaker can be started once");
+            }
+
+            _lifecycle = 1;
+            _loop = Task.Run(RunLoopAsync, CancellationToken.None);
         }
 
-        _loop = Task.Run(RunLoopAsync, CancellationToken.None);
         foreach (var endPoint in _options.ListenEndPoints)
         {
             var listener = CreateSocket(endPoint.AddressFamily);
@@ -103,9 +109,15 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
     /// <summary>Sends Cease to every peer, closes all connections and listeners and ends the loop.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _lifecycle, 2) != 1)
+        lock (_gate)
         {
-            return;
+            var wasRunning = _lifecycle == 1;
+            _lifecycle = 2;
+            if (!wasRunning)
+            {
+                _work.Writer.TryComplete();
+                return;
+            }
         }
 
         var closing = await InvokeAsync(() =>
@@ -248,12 +260,26 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
 
     private Task<T> InvokeAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            if (_lifecycle == 0)
+            {
+                // Before StartAsync there is no loop yet: configure (peers, routes) inline, one caller at a time.
+                var result = work();
+                PublishSnapshot();
+                return Task.FromResult(result);
+            }
+        }
+
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var posted = Post(() =>
         {
             try
             {
-                done.TrySetResult(work());
+                var result = work();
+                // Callers see their own change in Peers as soon as the call completes.
+                PublishSnapshot();
+                done.TrySetResult(result);
             }
 #pragma warning disable CA1031 // Handed to the caller.
             catch (Exception ex)

@@ -83,4 +83,19 @@ public sealed class RibTests
         rib.Apply(new UpdateMessage(default, unreach, default), Now).Should().Be((0, 1));
         rib.Count.Should().Be(0);
     }
+
+    [Fact]
+    public void Apply_OwnAsInPath_DropsRouteAsLoopAndWithdrawsEarlierCopy()
+    {
+        var rib = new AdjRibIn(localAsn: 65001);
+        var prefix = Prefix.Parse("10.9.0.0/24");
+        var clean = new PathAttributes { Origin = Origin.Igp, AsPath = AsPath.Sequence(65000), NextHop = IPAddress.Parse("10.0.1.1") };
+        rib.Apply(new UpdateMessage(default, clean, new[] { prefix }), Now);
+
+        var looped = clean with { AsPath = AsPath.Sequence(65000, 65001) };
+        rib.Apply(new UpdateMessage(default, looped, new[] { prefix, Prefix.Parse("10.9.1.0/24") }), Now).Should().Be((0, 1));
+
+        rib.Count.Should().Be(0);
+        rib.LoopedRoutes.Should().Be(2);
+    }
 }

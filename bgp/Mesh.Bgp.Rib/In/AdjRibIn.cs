@@ -5,11 +5,17 @@ namespace Mesh.Bgp.Rib.In;
 
 /// <summary>
 /// Routes received from one peer, after RFC 7606 handling by the codec (treat-as-withdraw arrives as
-/// withdrawals). Kept and shown, never installed. Owned by the RIB loop.
+/// withdrawals). Kept and shown, never installed. Routes whose AS_PATH already holds the local AS are
+/// looped (RFC 4271 §9.1.2) and handled as withdrawals, as a peer like FRR re-advertises our own routes
+/// back to us. Owned by the RIB loop.
 /// </summary>
-public sealed class AdjRibIn
+/// <param name="localAsn">Our AS for loop detection; 0 disables it.</param>
+public sealed class AdjRibIn(uint localAsn = 0)
 {
     private readonly Dictionary<Prefix, ReceivedRoute> _routes = [];
+
+    /// <summary>Announcements dropped because of an AS_PATH loop.</summary>
+    public long LoopedRoutes { get; private set; }
 
     public int Count => _routes.Count;
 
@@ -34,6 +40,20 @@ public sealed class AdjRibIn
             return (0, withdrawn);
         }
 
+        if (IsLooped(update.Attributes.AsPath))
+        {
+            LoopedRoutes += announced.Count;
+            foreach (var prefix in announced)
+            {
+                if (_routes.Remove(prefix))
+                {
+                    withdrawn++;
+                }
+            }
+
+            return (0, withdrawn);
+        }
+
         // One attribute record shared by every prefix of the UPDATE, stripped of the NLRI lists.
         var source = update.Attributes;
         var attributes = source with
@@ -50,4 +70,25 @@ public sealed class AdjRibIn
     }
 
     public void Clear() => _routes.Clear();
+
+    private bool IsLooped(Codec.Attributes.AsPath? path)
+    {
+        if (localAsn == 0 || path is null)
+        {
+            return false;
+        }
+
+        foreach (var segment in path.Segments)
+        {
+            foreach (var asn in segment.Asns)
+            {
+                if (asn == localAsn)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }

@@ -26,6 +26,7 @@ internal sealed class PeerSession
         };
         LocalOpen = FsmConfig.CreateOpen();
         Primary = new FsmInstance(this);
+        AdjRibIn = new AdjRibIn(config.LocalAsn);
     }
 
     public PeerConfig Config { get; }
@@ -40,7 +41,7 @@ internal sealed class PeerSession
 
     public FsmInstance? Secondary { get; set; }
 
-    public AdjRibIn AdjRibIn { get; } = new();
+    public AdjRibIn AdjRibIn { get; }
 
     /// <summary>Present while the session is Established.</summary>
     public AdjRibOut? AdjRibOut { get; set; }
