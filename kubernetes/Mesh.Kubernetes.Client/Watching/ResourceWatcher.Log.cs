@@ -24,4 +24,7 @@ internal sealed partial class ResourceWatcher
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Debug, Message = "{Resource}: ignoring watch event of type {Type}")]
     private partial void LogUnknownEvent(KubeResource resource, string type);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "{Resource} is not served by the API server (CRD not installed?); treating it as empty and asking again every {Interval}")]
+    private partial void LogNotServed(KubeResource resource, TimeSpan interval);
 }

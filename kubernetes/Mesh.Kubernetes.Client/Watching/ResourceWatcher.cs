@@ -105,6 +105,15 @@ internal sealed partial class ResourceWatcher
                     await Task.Delay(_backoff.Next(), _time, cancellationToken);
                 }
             }
+            catch (KubeApiException e) when (e.StatusCode == 404 && !listed)
+            {
+                // The resource is not served (its CRD is not installed): it has no objects. Count it as listed so the
+                // other resources can sync, and keep asking; when it appears, its objects arrive as upserts.
+                LogNotServed(_resource, _options.MaxBackoff);
+                listed = true;
+                await barrier.ListedAsync(cancellationToken);
+                await Task.Delay(_options.MaxBackoff, _time, cancellationToken);
+            }
             catch (Exception e) when (IsTransient(e, cancellationToken))
             {
                 var delay = _backoff.Next();

@@ -27,6 +27,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private readonly List<FakeWatch> _watches = [];
     private readonly Dictionary<string, (List<string> Items, long Version)> _snapshots = new(StringComparer.Ordinal);
     private readonly List<string> _requests = [];
+    private readonly HashSet<string> _notServed = new(StringComparer.Ordinal);
     private readonly WebApplication _app;
     private long _version = 100;
     private long _compacted;
@@ -259,6 +260,22 @@ internal sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="resource"/> answers 404 (as when its CRD is not installed).</summary>
+    public void SetServed(KubeResource resource, bool served)
+    {
+        lock (_gate)
+        {
+            if (served)
+            {
+                _notServed.Remove(resource.Path);
+            }
+            else
+            {
+                _notServed.Add(resource.Path);
+            }
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> requests fail with 500.</summary>
     public void FailNextRequests(int count) => Interlocked.Exchange(ref _failNext, count);
 
@@ -278,6 +295,16 @@ internal sealed class FakeApiServer : IAsyncDisposable
         if (TakeFailure())
         {
             await WriteStatusAsync(context, 500, "InternalError", "injected failure");
+            return;
+        }
+        bool notServed;
+        lock (_gate)
+        {
+            notServed = _notServed.Contains(request.Path.Value ?? string.Empty);
+        }
+        if (notServed)
+        {
+            await WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
             return;
         }
         if (request.Query["watch"] == "true")

@@ -247,9 +247,28 @@ public sealed class KubernetesObjectSourceTests : IAsyncLifetime
         deleted.Should().Equal("Delete CiliumIdentity 1001");
     }
 
+    [Fact]
+    public async Task WatchAsync_ResourceNotServed_SyncsWithoutItAndPicksItUpWhenItAppears()
+    {
+        var exports = KubeResource.ServiceExports;
+        _server.Apply(Ns, Namespace("alpha"));
+        _server.SetServed(exports, served: false);
+        var logger = new ListLogger<KubernetesObjectSource>();
+        await using var events = Watch([Ns, exports], logger: logger, maxBackoff: TimeSpan.FromMilliseconds(200));
+
+        (await events.TakeAsync(2)).Should().Equal("Upsert Namespace alpha", "Synced");
+        logger.Lines.Should().Contain(l => l.Contains(" 2107 ", StringComparison.Ordinal) && l.Contains("serviceexports", StringComparison.Ordinal));
+
+        var export = Service("alpha", "web", 80);
+        export.Remove("spec");
+        _server.Apply(exports, export);
+        _server.SetServed(exports, served: true);
+        (await events.TakeAsync(1)).Should().Equal("Upsert ServiceExport alpha/web");
+    }
+
     private EventStream Watch(params KubeResource[] resources) => Watch(resources, pageSize: 500);
 
-    private EventStream Watch(KubeResource[] resources, int pageSize = 500, TimeSpan? watchTimeout = null, ListLogger<KubernetesObjectSource>? logger = null)
+    private EventStream Watch(KubeResource[] resources, int pageSize = 500, TimeSpan? watchTimeout = null, ListLogger<KubernetesObjectSource>? logger = null, TimeSpan? maxBackoff = null)
     {
         var options = new KubernetesClientOptions
         {
@@ -257,7 +276,7 @@ public sealed class KubernetesObjectSourceTests : IAsyncLifetime
             PageSize = pageSize,
             WatchTimeout = watchTimeout ?? TimeSpan.FromMinutes(5),
             InitialBackoff = TimeSpan.FromMilliseconds(10),
-            MaxBackoff = TimeSpan.FromMilliseconds(100),
+            MaxBackoff = maxBackoff ?? TimeSpan.FromMilliseconds(100),
         };
         var config = new KubeConfig { Server = _server.Address, Source = "test" };
         return new EventStream(new KubernetesObjectSource(config, TimeProvider.System, logger ?? new ListLogger<KubernetesObjectSource>(), options));
