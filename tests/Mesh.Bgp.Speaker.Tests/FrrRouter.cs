@@ -66,10 +66,11 @@ internal sealed class FrrRouter : IAsyncDisposable
         return JsonNode.Parse(result.StandardOutput) ?? throw new InvalidOperationException($"'{command}' returned no JSON");
     }
 
-    /// <summary>The IPv4 unicast neighbor's state and received prefix count from <c>show bgp summary json</c>.</summary>
+    /// <summary>The neighbor's state and received prefix count from <c>show bgp ipv4|ipv6 unicast summary json</c>.</summary>
     public async Task<(string State, int PrefixesReceived)> NeighborAsync(string address)
     {
-        var summary = await JsonAsync("show bgp ipv4 unicast summary json");
+        var afi = address.Contains(':', StringComparison.Ordinal) ? "ipv6" : "ipv4";
+        var summary = await JsonAsync($"show bgp {afi} unicast summary json");
         var peer = summary["peers"]?[address];
         return peer is null
             ? ("absent", 0)
