@@ -14,6 +14,7 @@ public static class MeshCommandLine
         var root = new RootCommand("Mesh: multi-cluster networking control plane (ClusterMesh, BGP, eBPF datapath).");
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ApiserverCommand.Create());
         // Without a command there is nothing to do: show the commands and report a usage error.
         root.SetAction(parse =>
         {

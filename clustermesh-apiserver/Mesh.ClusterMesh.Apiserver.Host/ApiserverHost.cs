@@ -1,0 +1,201 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mesh.ClusterMesh.Apiserver.Export;
+using Mesh.ClusterMesh.Apiserver.Host.Configuration;
+using Mesh.ClusterMesh.Apiserver.Host.Http;
+using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
+using Mesh.ClusterMesh.Export;
+using Mesh.KvStore.Cilium.Keys;
+using Mesh.KvStore.Cilium.Validation;
+using Mesh.KvStore.Etcd;
+using Mesh.KvStore.Etcd.Backend;
+using Mesh.KvStore.Store;
+using Mesh.KvStore.Sync;
+using Mesh.Kubernetes.Client;
+using Mesh.Kubernetes.Client.Configuration;
+using Mesh.Kubernetes.Manifests;
+using Mesh.Kubernetes.Sources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.ClusterMesh.Apiserver.Host;
+
+/// <summary>
+/// <c>mesh apiserver</c>: exports the cluster into its etcd, runs KVStoreMesh for the configured remotes, and serves
+/// <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and <c>/v1/status</c> until cancelled.
+/// </summary>
+public static partial class ApiserverHost
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(ApiserverOptions options, ILoggerFactory loggers, Action<string> ready, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentNullException.ThrowIfNull(ready);
+        var time = TimeProvider.System;
+        var configErrors = new List<string>();
+        var remotes = options.ClusterMeshConfigDirectory is { } dir
+            ? RemoteClusterConfig.LoadDirectory(dir, options.ClusterName, configErrors)
+            : [];
+        var logger = loggers.CreateLogger(typeof(ApiserverHost).FullName!);
+        foreach (var error in configErrors)
+        {
+            LogSkippedRemote(logger, error);
+        }
+
+        using var metrics = new SyncStoreMetrics();
+        using var prometheus = new PrometheusText("cilium_clustermesh_apiserver_", "Mesh.");
+        await using var kv = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(LocalClient(options), loggers, time)), new KvStoreOptions(), time, loggers);
+        IObjectSource source = options.ManifestsDirectory is { } manifests
+            ? new ManifestDirectorySource(manifests, time, loggers.CreateLogger<ManifestDirectorySource>())
+            : new KubernetesObjectSource(KubeConfigLoader.LoadFile(options.Kubeconfig!), time, loggers.CreateLogger<KubernetesObjectSource>());
+        await using var exporter = new ClusterExporter(kv, source, new ExportOptions(options.ClusterName, options.ClusterId), time, loggers, metrics);
+        var remoteStores = new List<IKvStore>();
+        var reflectors = new List<RemoteClusterReflector>();
+        foreach (var remote in remotes)
+        {
+            var store = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(remote.Client, loggers, time)), new KvStoreOptions(), time, loggers);
+            remoteStores.Add(store);
+            reflectors.Add(new RemoteClusterReflector(remote.Name, store, kv, new ClusterLimits(options.MaxConnectedClusters), options.ClusterId, time, loggers));
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(options.HealthAddress), options.HealthPort);
+            if (options.MetricsPort > 0)
+            {
+                kestrel.Listen(IPAddress.Parse(options.HealthAddress), options.MetricsPort);
+            }
+        });
+        await using var app = builder.Build();
+        app.MapGet("/healthz", async (CancellationToken ct) =>
+        {
+            var status = await kv.StatusAsync(ct);
+            return status.Connected ? Results.Text("ok") : Results.Text($"kvstore unreachable: {status.LastError}", statusCode: 500);
+        });
+        app.MapGet("/readyz", () => exporter.IsReady && reflectors.All(r => r.Status.Ready)
+            ? Results.Text("Ready")
+            : Results.Text("NotReady", statusCode: 500));
+        app.MapGet("/metrics", () => Results.Text(prometheus.Render(), "text/plain; version=0.0.4"));
+        app.MapGet("/v1/status", async (CancellationToken ct) =>
+            Results.Text(StatusJson(options, exporter, reflectors, await kv.StatusAsync(ct)).ToJsonString(Json), "application/json"));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await app.StartAsync(stop.Token);
+        ready(string.Join(", ", app.Urls));
+        var runs = new List<Task> { exporter.RunAsync(stop.Token) };
+        runs.AddRange(reflectors.Select(r => r.RunAsync(stop.Token)));
+        try
+        {
+            await Task.WhenAny(Task.WhenAll(runs), Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(runs).ContinueWith(_ => { }, TaskScheduler.Default);
+        await app.StopAsync(CancellationToken.None);
+        foreach (var reflector in reflectors)
+        {
+            await reflector.DisposeAsync();
+        }
+        foreach (var store in remoteStores)
+        {
+            await store.DisposeAsync();
+        }
+        return 0;
+    }
+
+    private static EtcdClientOptions LocalClient(ApiserverOptions options) => new()
+    {
+        Endpoints = options.KvStoreEndpoints,
+        CaFile = options.KvStoreTlsCa,
+        CertFile = options.KvStoreTlsCert,
+        KeyFile = options.KvStoreTlsKey,
+        // Cilium's apiserver: etcd.qps=20 once synced, bootstrapQps=10000 until then.
+        Qps = 20,
+        BootstrapQps = 10_000,
+    };
+
+    /// <summary>The status document (field names of Cilium's ClusterMeshStatus/RemoteCluster, spec §2.8).</summary>
+    internal static JsonObject StatusJson(ApiserverOptions options, ClusterExporter exporter, IReadOnlyList<RemoteClusterReflector> reflectors, KvStoreStatus kvstore)
+    {
+        var synced = new JsonObject();
+        foreach (var (resource, done) in exporter.Synced)
+        {
+            synced[Name(resource)] = done;
+        }
+        var counts = new JsonObject();
+        foreach (var (resource, count) in exporter.Counts)
+        {
+            counts[Name(resource)] = count;
+        }
+        var clusters = new JsonArray();
+        foreach (var status in reflectors.Select(r => r.Status))
+        {
+            clusters.Add(new JsonObject
+            {
+                ["name"] = status.Name,
+                ["ready"] = status.Ready,
+                ["connected"] = status.Connected,
+                ["status"] = status.LastError ?? (status.Ready ? "synced" : "syncing"),
+                ["config"] = new JsonObject
+                {
+                    ["required"] = true,
+                    ["retrieved"] = status.ConfigRetrieved,
+                    ["cluster-id"] = status.ClusterId,
+                    ["kvstoremesh"] = false,
+                    ["sync-canaries"] = true,
+                },
+                ["synced"] = new JsonObject
+                {
+                    ["nodes"] = status.Synced[CiliumResource.Nodes],
+                    ["services"] = status.Synced[CiliumResource.Services],
+                    ["identities"] = status.Synced[CiliumResource.Identities],
+                    ["endpoints"] = status.Synced[CiliumResource.Ips],
+                    ["service-exports"] = status.Synced[CiliumResource.ServiceExports],
+                },
+                ["num-nodes"] = status.Counts[CiliumResource.Nodes],
+                ["num-shared-services"] = status.Counts[CiliumResource.Services],
+                ["num-identities"] = status.Counts[CiliumResource.Identities],
+                ["num-endpoints"] = status.Counts[CiliumResource.Ips],
+                ["num-service-exports"] = status.Counts[CiliumResource.ServiceExports],
+                ["num-failures"] = status.Failures,
+                ["last-failure"] = status.LastFailure?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+        return new JsonObject
+        {
+            ["cluster"] = options.ClusterName,
+            ["cluster-id"] = options.ClusterId,
+            ["ready"] = exporter.IsReady,
+            ["kvstore"] = new JsonObject
+            {
+                ["connected"] = kvstore.Connected,
+                ["revision"] = kvstore.Revision,
+                ["leases"] = kvstore.Leases,
+                ["last-error"] = kvstore.LastError,
+            },
+            ["synced"] = synced,
+            ["exported"] = counts,
+            ["clusters"] = clusters,
+        };
+    }
+
+    [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Skipping remote cluster config {Error}")]
+    private static partial void LogSkippedRemote(ILogger logger, string error);
+
+    private static string Name(CiliumResource resource) => resource switch
+    {
+        CiliumResource.Ips => "endpoints",
+        CiliumResource.ServiceExports => "service-exports",
+        _ => resource.ToString().ToLowerInvariant(),
+    };
+}
