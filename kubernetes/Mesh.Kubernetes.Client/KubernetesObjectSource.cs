@@ -43,7 +43,7 @@ public sealed partial class KubernetesObjectSource : IObjectSource
         var barrier = new InitialSyncBarrier(_options.Resources.Count, channel.Writer);
         LogStarting(_config.Server, _config.Source, _options.Resources.Count);
         var loops = _options.Resources
-            .Select(resource => Task.Run(() => new ResourceWatcher(http, resource, _options, _time, _logger).RunAsync(channel.Writer, barrier, stop.Token), CancellationToken.None))
+            .Select(resource => Task.Run(() => new ResourceWatcher(http, _config.Server, resource, _options, _time, _logger).RunAsync(channel.Writer, barrier, stop.Token), CancellationToken.None))
             .ToArray();
         try
         {

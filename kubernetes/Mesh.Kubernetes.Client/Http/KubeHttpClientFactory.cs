@@ -52,7 +52,6 @@ internal static class KubeHttpClientFactory
         HttpMessageHandler top = token.IsConfigured ? new BearerTokenHandler(token, handler) : handler;
         var client = new HttpClient(top, disposeHandler: true)
         {
-            BaseAddress = config.Server,
             Timeout = Timeout.InfiniteTimeSpan,
         };
         client.DefaultRequestHeaders.Accept.ParseAdd("application/json");

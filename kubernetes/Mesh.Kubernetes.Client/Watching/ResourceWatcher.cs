@@ -21,6 +21,9 @@ namespace Mesh.Kubernetes.Client.Watching;
 internal sealed partial class ResourceWatcher
 {
     private readonly HttpClient _http;
+
+    /// <summary>The server URL without trailing slash; it may carry a path prefix (API proxies).</summary>
+    private readonly string _collection;
     private readonly KubeResource _resource;
     private readonly KubernetesClientOptions _options;
     private readonly TimeProvider _time;
@@ -31,9 +34,10 @@ internal sealed partial class ResourceWatcher
     private readonly Dictionary<string, (IKubeObject Object, string ResourceVersion)> _cache = new(StringComparer.Ordinal);
     private string _resourceVersion = string.Empty;
 
-    public ResourceWatcher(HttpClient http, KubeResource resource, KubernetesClientOptions options, TimeProvider time, ILogger logger)
+    public ResourceWatcher(HttpClient http, Uri server, KubeResource resource, KubernetesClientOptions options, TimeProvider time, ILogger logger)
     {
         _http = http;
+        _collection = server.GetLeftPart(UriPartial.Path).TrimEnd('/') + resource.Path;
         _resource = resource;
         _options = options;
         _time = time;
@@ -147,7 +151,7 @@ internal sealed partial class ResourceWatcher
         var next = string.Empty;
         do
         {
-            var uri = new StringBuilder(_resource.Path)
+            var uri = new StringBuilder(_collection)
                 .Append("?limit=").Append(_options.PageSize.ToString(CultureInfo.InvariantCulture));
             if (next.Length > 0)
             {
@@ -155,7 +159,7 @@ internal sealed partial class ResourceWatcher
             }
             using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            using var response = await _http.GetAsync(uri.ToString(), HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            using var response = await _http.GetAsync(new Uri(uri.ToString()), HttpCompletionOption.ResponseHeadersRead, linked.Token);
             await EnsureSuccessAsync(response, linked.Token);
             await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
             using var document = await JsonDocument.ParseAsync(stream, default, linked.Token);
@@ -175,7 +179,7 @@ internal sealed partial class ResourceWatcher
         while (next.Length > 0);
         if (string.IsNullOrEmpty(resourceVersion))
         {
-            throw new JsonException($"LIST {_resource.Path} returned no metadata.resourceVersion");
+            throw new JsonException($"LIST {_collection} returned no metadata.resourceVersion");
         }
         return (items, resourceVersion);
     }
@@ -216,12 +220,12 @@ internal sealed partial class ResourceWatcher
     private async Task<int> WatchAsync(ChannelWriter<ObjectEvent> output, CancellationToken cancellationToken)
     {
         var seconds = (long)Math.Ceiling(_options.WatchTimeout.TotalSeconds);
-        var uri = $"{_resource.Path}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(_resourceVersion)}" +
+        var uri = $"{_collection}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(_resourceVersion)}" +
                   $"&timeoutSeconds={seconds.ToString(CultureInfo.InvariantCulture)}";
         // The server ends the watch after timeoutSeconds; a watch silent for longer than that is dead.
         using var stalled = new CancellationTokenSource(_options.WatchTimeout + _options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stalled.Token);
-        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+        using var response = await _http.GetAsync(new Uri(uri), HttpCompletionOption.ResponseHeadersRead, linked.Token);
         await EnsureSuccessAsync(response, linked.Token);
         await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);

@@ -49,7 +49,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Requests rejected for missing or wrong credentials.</summary>
     public int Unauthorized => Volatile.Read(ref _unauthorized);
 
-    public static async Task<FakeApiServer> StartAsync(X509Certificate2? serverCertificate = null, X509Certificate2? clientCa = null)
+    public static async Task<FakeApiServer> StartAsync(X509Certificate2? serverCertificate = null, X509Certificate2? clientCa = null, string? pathBase = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -77,10 +77,16 @@ internal sealed class FakeApiServer : IAsyncDisposable
         }));
         var app = builder.Build();
         var server = new FakeApiServer(app);
+        if (pathBase is not null)
+        {
+            // Serve only below the prefix, as an API proxy does.
+            app.UsePathBase(pathBase);
+            app.Use((context, next) => context.Request.PathBase.HasValue ? next(context) : WriteStatusAsync(context, 404, "NotFound", "outside the path base"));
+        }
         app.Run(server.HandleAsync);
         await app.StartAsync();
         var address = app.Urls.First();
-        server.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        server.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + (pathBase ?? string.Empty));
         return server;
     }
 

@@ -29,4 +29,40 @@ internal static class TestObjects
             ["ports"] = new JsonArray(new JsonObject { ["port"] = port, ["protocol"] = "TCP" }),
         },
     };
+
+    public static JsonObject Endpoint(string ns, string name, long identity, string ip) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["status"] = new JsonObject
+        {
+            ["identity"] = new JsonObject { ["id"] = identity },
+            ["networking"] = new JsonObject
+            {
+                ["node"] = "10.0.0.1",
+                ["addressing"] = new JsonArray(new JsonObject { ["ipv4"] = ip }),
+            },
+        },
+    };
+
+    public static JsonObject Node(string name, string ip) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject
+        {
+            ["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["ip"] = ip }),
+        },
+    };
+
+    public static JsonObject Slice(string ns, string name, string ip) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["addressType"] = "IPv4",
+        ["endpoints"] = new JsonArray(new JsonObject { ["addresses"] = new JsonArray(ip) }),
+        ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }),
+    };
+
+    public static JsonObject Export(string ns, string name) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+    };
 }

@@ -259,11 +259,48 @@ public sealed class KubernetesObjectSourceTests : IAsyncLifetime
         (await events.TakeAsync(2)).Should().Equal("Upsert Namespace alpha", "Synced");
         logger.Lines.Should().Contain(l => l.Contains(" 2107 ", StringComparison.Ordinal) && l.Contains("serviceexports", StringComparison.Ordinal));
 
-        var export = Service("alpha", "web", 80);
-        export.Remove("spec");
-        _server.Apply(exports, export);
+        _server.Apply(exports, Export("alpha", "web"));
         _server.SetServed(exports, served: true);
         (await events.TakeAsync(1)).Should().Equal("Upsert ServiceExport alpha/web");
+    }
+
+    [Fact]
+    public async Task WatchAsync_EveryResourceKind_ReadsListedItemsWithoutTypeMeta()
+    {
+        _server.Apply(Ns, Namespace("alpha"));
+        _server.Apply(KubeResource.CiliumIdentities, Identity("1001", "web"));
+        _server.Apply(KubeResource.CiliumEndpoints, Endpoint("alpha", "web-0", 1001, "10.1.0.5"));
+        _server.Apply(KubeResource.CiliumNodes, Node("node-1", "192.168.1.1"));
+        _server.Apply(KubeResource.Services, Service("alpha", "web", 80));
+        _server.Apply(KubeResource.EndpointSlices, Slice("alpha", "web-abc", "10.1.0.5"));
+        _server.Apply(KubeResource.ServiceExports, Export("alpha", "web"));
+        await using var events = Watch(KubeResource.All.ToArray());
+
+        (await events.TakeUntilSyncedAsync()).Should().BeEquivalentTo(
+            "Upsert Namespace alpha",
+            "Upsert CiliumIdentity 1001",
+            "Upsert CiliumEndpoint alpha/web-0",
+            "Upsert CiliumNode node-1",
+            "Upsert Service alpha/web",
+            "Upsert EndpointSlice alpha/web-abc",
+            "Upsert ServiceExport alpha/web",
+            "Synced");
+        _server.Apply(KubeResource.CiliumEndpoints, Endpoint("alpha", "web-1", 1001, "10.1.0.6"));
+        (await events.TakeAsync(1)).Should().Equal("Upsert CiliumEndpoint alpha/web-1");
+    }
+
+    [Fact]
+    public async Task WatchAsync_ServerUrlWithPathPrefix_KeepsThePrefix()
+    {
+        await using var proxied = await FakeApiServer.StartAsync(pathBase: "/k8s/clusters/c-1");
+        proxied.Apply(Ns, Namespace("alpha"));
+        var config = new KubeConfig { Server = proxied.Address, Source = "test" };
+        var options = new KubernetesClientOptions { Resources = [Ns], InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(100) };
+        await using var events = new EventStream(new KubernetesObjectSource(config, TimeProvider.System, new ListLogger<KubernetesObjectSource>(), options));
+
+        (await events.TakeAsync(2)).Should().Equal("Upsert Namespace alpha", "Synced");
+        proxied.Apply(Ns, Namespace("beta"));
+        (await events.TakeAsync(1)).Should().Equal("Upsert Namespace beta");
     }
 
     private EventStream Watch(params KubeResource[] resources) => Watch(resources, pageSize: 500);
