@@ -338,19 +338,20 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             Apply(instance, action);
         }
 
-        if (transition.Next.State != SessionState.Idle)
-        {
-            return;
-        }
-
         if (instance == peer.Secondary)
         {
-            peer.Secondary = null;
-            instance.Retire();
+            if (transition.Next.State == SessionState.Idle)
+            {
+                peer.Secondary = null;
+                instance.Retire();
+            }
         }
-        else if (instance == peer.Primary && peer.Secondary is { } secondary && !peer.Removed)
+        else if (instance == peer.Primary && peer.Secondary is { } secondary && !peer.Removed
+            && transition.Next.State is SessionState.Idle or SessionState.Connect or SessionState.Active)
         {
-            // The primary connection failed while the collision's other connection is still alive: it takes over.
+            // The primary lost its connection (e.g. the peer closed it to resolve the collision on its side)
+            // while the other connection of the collision is alive: that one becomes the session.
+            CancelConnect(peer);
             instance.Retire();
             peer.Primary = secondary;
             peer.Secondary = null;
