@@ -15,6 +15,7 @@ public static class MeshCommandLine
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ApiserverCommand.Create());
+        root.Subcommands.Add(ClusterMeshCommand.Create());
         // Without a command there is nothing to do: show the commands and report a usage error.
         root.SetAction(parse =>
         {
