@@ -8,14 +8,19 @@ namespace Mesh.Bgp.Speaker.Tests;
 /// <summary>A hand-driven BGP peer on a plain socket: the test decides every message it sends.</summary>
 internal sealed class RawPeer : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[2 * BgpConstants.MaxExtendedMessageLength];
     private int _start;
     private int _end;
 
+    private RawPeer(Socket socket) => _socket = socket;
+
+    /// <summary>Wraps a connection the test accepted (the speaker connected to us).</summary>
+    public static RawPeer Accepted(Socket socket) => new(socket);
+
     public static async Task<RawPeer> ConnectAsync(IPAddress local, IPEndPoint remote)
     {
-        var peer = new RawPeer();
+        var peer = new RawPeer(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
         peer._socket.Bind(new IPEndPoint(local, 0));
         await peer._socket.ConnectAsync(remote);
         return peer;
