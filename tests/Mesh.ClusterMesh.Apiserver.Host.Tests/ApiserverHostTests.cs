@@ -56,7 +56,7 @@ public sealed class ApiserverHostTests
             runs.Add(ApiserverHost.RunAsync(options, NullLoggerFactory.Instance, _ => { }, stop.Token));
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await EventuallyAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK);
+            await Eventually.UntilAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK);
 
             (await http.GetStringAsync(new Uri("/healthz", UriKind.Relative))).Should().Be("ok");
             using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/status", UriKind.Relative)));
@@ -115,13 +115,4 @@ public sealed class ApiserverHostTests
             addressing: [{"{"}ipv4: {ip}{"}"}]
             node: 172.18.0.2
         """;
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
-    }
 }

@@ -89,7 +89,7 @@ public sealed class KvStoreMeshTests : IAsyncDisposable
 
         // Live changes flow through, and drain removes everything of the remote.
         await File.WriteAllTextAsync(Path.Combine(_manifests, "more.yaml"), Endpoint("late", "10.7.0.2", 458852));
-        await EventuallyAsync(async () => await _local.GetAsync("cilium/cache/ip/v1/remote1/10.7.0.2", CancellationToken.None) is not null);
+        await Eventually.UntilAsync(async () => await _local.GetAsync("cilium/cache/ip/v1/remote1/10.7.0.2", CancellationToken.None) is not null);
         await _stop.CancelAsync();
         await reflector.DrainAsync(CancellationToken.None);
         (await _local.ListPrefixAsync("cilium/", CancellationToken.None)).Entries.Should().BeEmpty();
@@ -102,7 +102,7 @@ public sealed class KvStoreMeshTests : IAsyncDisposable
         var reflector = new RemoteClusterReflector("remote1", _remote, _local, new ClusterLimits(), 1, TimeProvider.System, NullLoggerFactory.Instance);
         _runs.Add(reflector.RunAsync(_stop.Token));
 
-        await EventuallyAsync(() => Task.FromResult(reflector.Status.Failures > 0));
+        await Eventually.UntilAsync(() => Task.FromResult(reflector.Status.Failures > 0));
 
         reflector.Status.Should().Match<RemoteClusterStatus>(s => !s.Ready && !s.ConfigRetrieved);
         reflector.Status.LastError.Should().Contain("uses ID 1, which is the local cluster's ID");
@@ -140,13 +140,4 @@ public sealed class KvStoreMeshTests : IAsyncDisposable
             addressing: [{"{"}ipv4: {ip}{"}"}]
             node: 172.18.0.2
         """;
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 }

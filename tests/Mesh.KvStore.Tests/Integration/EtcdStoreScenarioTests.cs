@@ -55,9 +55,9 @@ public sealed class EtcdStoreScenarioTests
         expected.Should().HaveCount(130);
         try
         {
-            await EventuallyAsync(() => store.Entries.Count == expected.Count && expected.All(e => store.Entries.GetValueOrDefault(e.Key) == e.Value));
+            await Eventually.UntilAsync(() => store.Entries.Count == expected.Count && expected.All(e => store.Entries.GetValueOrDefault(e.Key) == e.Value));
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
             store.Entries.Should().BeEquivalentTo(expected, $"the store must end equal to etcd; log:\n{logs.Text}");
         }
@@ -93,7 +93,7 @@ public sealed class EtcdStoreScenarioTests
         using var stopSecond = new CancellationTokenSource();
         var again = store.WatchAsync(second, stopSecond.Token);
 
-        await EventuallyAsync(() => store.Entries.Count == 2 && store.Entries.ContainsKey("new"));
+        await Eventually.UntilAsync(() => store.Entries.Count == 2 && store.Entries.ContainsKey("new"));
         store.Entries.Keys.Should().Equal("keep", "new");
         await stopSecond.CancelAsync();
         await again.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -121,7 +121,7 @@ public sealed class EtcdStoreScenarioTests
         (await etcd.Ctl.GetPrefixAsync("cilium/")).Should().BeEmpty("the lease took its keys with it");
 
         // The keep-alive (every TTL/3) finds the lease gone and the store writes its keys again.
-        await EventuallyAsync(async () => (await etcd.Ctl.GetPrefixAsync("cilium/")).Count == 2);
+        await Eventually.UntilAsync(async () => (await etcd.Ctl.GetPrefixAsync("cilium/")).Count == 2);
         (await kv.GetAsync($"{CiliumKeys.NodesPrefix}/c1/n1", CancellationToken.None))!.Lease.Should().NotBe(lease);
         await stop.CancelAsync();
         await loop;
@@ -208,15 +208,4 @@ public sealed class EtcdStoreScenarioTests
     }
 
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);
-
-    private static Task EventuallyAsync(Func<bool> condition) => EventuallyAsync(() => Task.FromResult(condition()));
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 }

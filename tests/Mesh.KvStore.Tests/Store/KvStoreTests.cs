@@ -90,7 +90,7 @@ public sealed class KvStoreTests : IAsyncDisposable
         for (var step = 0; step < 6; step++)
         {
             _clock.Advance(TimeSpan.FromSeconds(10));
-            await EventuallyAsync(async () => await _backend.LeaseTimeToLiveAsync(lease, CancellationToken.None) > TimeSpan.FromSeconds(25));
+            await Eventually.UntilAsync(async () => await _backend.LeaseTimeToLiveAsync(lease, CancellationToken.None) > TimeSpan.FromSeconds(25));
         }
 
         (await _store.GetAsync("alive", CancellationToken.None)).Should().NotBeNull("60 s passed on a 30 s lease");
@@ -217,15 +217,5 @@ public sealed class KvStoreTests : IAsyncDisposable
             events.Add(watch.Current);
         }
         return events;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            await Task.Yield();
-            timeout.Token.ThrowIfCancellationRequested();
-        }
     }
 }

@@ -65,7 +65,7 @@ public sealed class SyncStoreTests : IAsyncDisposable
 
         _sync.Upsert("c1/n1", Bytes("a"));
         _sync.Upsert("c1/n2", Bytes("b"));
-        await EventuallyAsync(async () => await _kv.GetAsync("cilium/state/nodes/v1/c1/n2", CancellationToken.None) is not null);
+        await Eventually.UntilAsync(async () => await _kv.GetAsync("cilium/state/nodes/v1/c1/n2", CancellationToken.None) is not null);
 
         _backend.Revision.Should().Be(revision + 1, "only n2 was written");
     }
@@ -80,7 +80,7 @@ public sealed class SyncStoreTests : IAsyncDisposable
 
         _sync.Delete("c1/n1");
         _sync.Delete("c1/foreign");
-        await EventuallyAsync(async () => await _kv.GetAsync("cilium/state/nodes/v1/c1/n1", CancellationToken.None) is null);
+        await Eventually.UntilAsync(async () => await _kv.GetAsync("cilium/state/nodes/v1/c1/n1", CancellationToken.None) is null);
 
         (await _kv.GetAsync("cilium/state/nodes/v1/c1/foreign", CancellationToken.None)).Should().NotBeNull("this store never wrote it");
     }
@@ -96,12 +96,12 @@ public sealed class SyncStoreTests : IAsyncDisposable
 
         _backend.SetAvailable(false);
         sync.Upsert("k", Bytes("v"));
-        await EventuallyAsync(() => Task.FromResult(listener.Sum("kvstore_sync_errors_total") >= 1));
+        await Eventually.UntilAsync(() => Task.FromResult(listener.Sum("kvstore_sync_errors_total") >= 1));
         _backend.SetAvailable(true);
         sync.MarkSynced();
 
         // Let the backoff timers run until the retry succeeds.
-        await EventuallyAsync(() =>
+        await Eventually.UntilAsync(() =>
         {
             _clock.Advance(TimeSpan.FromMilliseconds(100));
             return Task.FromResult(sync.IsSynced);
@@ -124,7 +124,7 @@ public sealed class SyncStoreTests : IAsyncDisposable
         (await _kv.ListPrefixAsync("cilium/", CancellationToken.None)).Entries.Should().BeEmpty();
         _clock.Advance(TimeSpan.FromSeconds(10));
 
-        await EventuallyAsync(async () => (await _kv.ListPrefixAsync("cilium/", CancellationToken.None)).Entries.Count == 2);
+        await Eventually.UntilAsync(async () => (await _kv.ListPrefixAsync("cilium/", CancellationToken.None)).Entries.Count == 2);
         (await _kv.GetAsync("cilium/state/nodes/v1/c1/n1", CancellationToken.None))!.Lease.Should().NotBe(lease);
     }
 
@@ -145,7 +145,7 @@ public sealed class SyncStoreTests : IAsyncDisposable
         _backend.SetAvailable(true);
         (await _backend.RangeAsync(Backend.RangeRequest.Prefix("cilium/"), CancellationToken.None)).Kvs.Should().BeEmpty("the lease expired");
 
-        await EventuallyAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             _clock.Advance(TimeSpan.FromSeconds(10));
             return (await _kv.ListPrefixAsync("cilium/", CancellationToken.None)).Entries.Count == 2;
@@ -171,13 +171,4 @@ public sealed class SyncStoreTests : IAsyncDisposable
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     private static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            await Task.Delay(1, timeout.Token);
-        }
-    }
 }

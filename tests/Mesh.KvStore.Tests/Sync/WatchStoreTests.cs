@@ -30,7 +30,7 @@ public sealed class WatchStoreTests : IAsyncDisposable
         await store.Synced.WaitAsync(Patience);
         await PutAsync("s/b", "2");
         await _backend.DeleteRangeAsync("s/a", null, false, CancellationToken.None);
-        await EventuallyAsync(() => store.Entries.Count == 1 && store.Entries.ContainsKey("b"));
+        await Eventually.UntilAsync(() => store.Entries.Count == 1 && store.Entries.ContainsKey("b"));
 
         Changes().Should().Equal("Upsert a=1", "Synced", "Upsert b=2", "Delete a=1");
         await stop.CancelAsync();
@@ -49,7 +49,7 @@ public sealed class WatchStoreTests : IAsyncDisposable
 
         await PutAsync("s/a", "not-a-number");
         await PutAsync("s/b", "2");
-        await EventuallyAsync(() => store.Entries.ContainsKey("b"));
+        await Eventually.UntilAsync(() => store.Entries.ContainsKey("b"));
 
         store.Rejected.Should().Be(1);
         store.Entries["a"].Should().Be("1");
@@ -80,7 +80,7 @@ public sealed class WatchStoreTests : IAsyncDisposable
         using var stopSecond = new CancellationTokenSource();
         var again = store.WatchAsync(second, stopSecond.Token);
 
-        await EventuallyAsync(() => _changes.Contains("Synced"));
+        await Eventually.UntilAsync(() => _changes.Contains("Synced"));
         store.Entries.Keys.Should().Equal("keep", "new");
         Changes().Should().Equal("Upsert keep=1", "Upsert new=3", "Delete gone=2", "Synced");
         await stopSecond.CancelAsync();
@@ -137,13 +137,4 @@ public sealed class WatchStoreTests : IAsyncDisposable
     }
 
     private Task<PutResult> PutAsync(string key, string value) => _backend.PutAsync(key, Encoding.UTF8.GetBytes(value), 0, false, CancellationToken.None);
-
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(1, timeout.Token);
-        }
-    }
 }
