@@ -159,7 +159,14 @@ public static class BgpFsm
     {
         switch (e.Type)
         {
-            case FsmEventType.KeepAliveMsg or FsmEventType.RouteRefreshMsg:
+            case FsmEventType.KeepAliveMsg:
+                return current.NegotiatedHoldTime == 0 ? Same(current) : new(current, [RestartHold(current)]);
+            case FsmEventType.RouteRefreshMsg when e.Message is RouteRefreshMessage { Subtype: RouteRefreshSubtype.Normal } refresh:
+                // Enhanced route refresh markers (BoRR/EoRR) need no action from a speaker that keeps no stale routes.
+                return current.NegotiatedHoldTime == 0
+                    ? new(current, [new RefreshRoutes(refresh.Family)])
+                    : new(current, [RestartHold(current), new RefreshRoutes(refresh.Family)]);
+            case FsmEventType.RouteRefreshMsg:
                 return current.NegotiatedHoldTime == 0 ? Same(current) : new(current, [RestartHold(current)]);
             case FsmEventType.UpdateMsg when e.Message is UpdateMessage update:
                 return current.NegotiatedHoldTime == 0

@@ -403,6 +403,14 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             case SessionUp up:
                 OnSessionUp(instance, up);
                 break;
+            case RefreshRoutes refresh when peer.AdjRibOut is { } rib && instance.Connection is { } refreshed:
+            {
+                var writer = new ArrayBufferWriter<byte>();
+                var updates = rib.WriteRefresh(refresh.Family, writer);
+                refreshed.Send(writer.WrittenMemory);
+                peer.UpdatesSent += updates;
+                break;
+            }
             case SessionDown down:
                 peer.AdjRibIn.Clear();
                 peer.AdjRibOut = null;

@@ -221,6 +221,23 @@ public sealed class BgpFsmTests
     }
 
     [Fact]
+    public void Handle_RouteRefreshInEstablished_AsksForTheFamilyAgain()
+    {
+        var t = BgpFsm.Handle(Config, Established(), FsmEvent.Received(new RouteRefreshMessage(Codec.Nlri.AfiSafi.IPv6Unicast)));
+
+        t.Next.State.Should().Be(SessionState.Established);
+        t.Actions.OfType<RefreshRoutes>().Single().Family.Should().Be(Codec.Nlri.AfiSafi.IPv6Unicast);
+    }
+
+    [Fact]
+    public void Handle_EnhancedRefreshMarker_OnlyRestartsHoldTimer()
+    {
+        var t = BgpFsm.Handle(Config, Established(), FsmEvent.Received(new RouteRefreshMessage(Codec.Nlri.AfiSafi.IPv4Unicast, RouteRefreshSubtype.BeginningOfRouteRefresh)));
+
+        t.Actions.Should().ContainSingle().Which.Should().BeOfType<StartTimer>();
+    }
+
+    [Fact]
     public void Handle_KeepaliveTimerInEstablished_SendsKeepaliveAndRestarts()
     {
         var t = BgpFsm.Handle(Config, Established(), FsmEvent.TimerExpired(FsmTimer.Keepalive));

@@ -191,4 +191,18 @@ public sealed class AdjRibOutTests
         path.Segments[0].Asns.Should().Equal(65001u);
         path.PathLength.Should().Be(256);
     }
+
+    [Fact]
+    public void WriteRefresh_AdvertisedFamily_ResendsEverythingWithoutChangingTheTable()
+    {
+        var rib = new AdjRibOut(Ebgp, Context, Both);
+        rib.WriteChanges([.. Slash24s(300).Select(p => new RibChange(p, Shared)), new RibChange(Prefix.Parse("fd00:1::/64"), Shared)], new ArrayBufferWriter<byte>());
+        var writer = new ArrayBufferWriter<byte>();
+
+        var messages = rib.WriteRefresh(AfiSafi.IPv4Unicast, writer);
+
+        messages.Should().Be(1);
+        UpdateReader.Read(writer, Context).Single().Nlri.Should().HaveCount(300);
+        rib.Count.Should().Be(301);
+    }
 }

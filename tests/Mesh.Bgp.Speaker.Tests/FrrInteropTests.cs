@@ -35,7 +35,6 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
          address-family {afi} unicast
           network {network}
           neighbor {neighbor} activate
-          neighbor {neighbor} soft-reconfiguration inbound
          exit-address-family
         !
         """;
@@ -98,6 +97,15 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
         path["community"]!["string"]!.GetValue<string>().Should().Be("65001:100");
         path["largeCommunity"]!["string"]!.GetValue<string>().Should().Be("65001:1:1");
         path["nexthops"]![0]!["ip"]!.GetValue<string>().Should().Be(meshAddress);
+
+        // Route refresh (RFC 2918): without soft-reconfiguration inbound FRR asks us to resend everything.
+        var sentBefore = speaker.Peers.Single().UpdatesSent;
+        (await frr.VtyshAsync($"clear bgp {afi} unicast {meshAddress} soft in")).EnsureSuccess();
+        await Eventually.HoldsAsync(
+            () => speaker.Peers.Single().UpdatesSent > sentBefore, Timeout, () => $"no refresh answered: {speaker.Peers.Single()}");
+        await Eventually.HoldsAsync(
+            async () => (await frr.NeighborAsync(meshAddress)) == ("Established", count),
+            Timeout, () => $"FRR after refresh: {frr.NeighborAsync(meshAddress).GetAwaiter().GetResult()}");
 
         // We receive FRR's network statement.
         await Eventually.HoldsAsync(

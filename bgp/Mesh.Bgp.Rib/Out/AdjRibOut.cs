@@ -74,6 +74,45 @@ public sealed class AdjRibOut
         return messages;
     }
 
+    /// <summary>
+    /// Everything advertised in <paramref name="family"/> again, packed by attribute set, without changing the
+    /// table (answer to ROUTE-REFRESH, RFC 2918). Returns the UPDATE count.
+    /// </summary>
+    public int WriteRefresh(AfiSafi family, IBufferWriter<byte> writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var ipv6 = family == AfiSafi.IPv6Unicast;
+        if (family.Safi != Safi.Unicast || (ipv6 ? !_ipv6 : !_ipv4))
+        {
+            return 0;
+        }
+
+        var groups = new Dictionary<PathAttributes, List<Prefix>>();
+        foreach (var (prefix, attributes) in _advertised)
+        {
+            if (prefix.IsIPv6 != ipv6)
+            {
+                continue;
+            }
+
+            if (!groups.TryGetValue(attributes, out var list))
+            {
+                list = [];
+                groups.Add(attributes, list);
+            }
+
+            list.Add(prefix);
+        }
+
+        var messages = 0;
+        foreach (var (attributes, prefixes) in groups)
+        {
+            messages += UpdatePacker.WriteAnnouncements(writer, attributes, CollectionsMarshal.AsSpan(prefixes), _context);
+        }
+
+        return messages;
+    }
+
     /// <summary>Records <paramref name="changes"/> and writes the UPDATEs they cause. Returns the UPDATE count.</summary>
     public int WriteChanges(IReadOnlyList<RibChange> changes, IBufferWriter<byte> writer)
     {

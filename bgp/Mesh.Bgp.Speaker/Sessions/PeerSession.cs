@@ -15,7 +15,7 @@ internal sealed class PeerSession
     {
         Config = config;
         RouterId = BinaryPrimitives.ReadUInt32BigEndian(config.RouterId.GetAddressBytes());
-        var capabilities = config.Families.Select(f => (BgpCapability)new MultiprotocolCapability(f)).ToArray();
+        BgpCapability[] capabilities = [.. config.Families.Select(f => new MultiprotocolCapability(f)), new RouteRefreshCapability()];
         FsmConfig = new FsmConfig(config.LocalAsn, config.RemoteAsn, RouterId)
         {
             HoldTime = config.HoldTime,
