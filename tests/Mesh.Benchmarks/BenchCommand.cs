@@ -22,11 +22,14 @@ internal static class BenchCommand
             case "kvstore":
                 report = await KvStoreBench.RunAsync(options);
                 break;
+            case "apiserver-bootstrap":
+                report = await ClusterMesh.ApiserverBootstrapBench.RunAsync(options);
+                break;
             case "bgp-fuzz":
                 report = BgpFuzzBench.Run(options);
                 break;
             default:
-                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | bgp-fuzz [--inputs N]");
+                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | apiserver-bootstrap [--identities N] [--endpoints N] [--services N] | bgp-fuzz [--inputs N]");
                 return 2;
         }
         report.Print(Console.Out);

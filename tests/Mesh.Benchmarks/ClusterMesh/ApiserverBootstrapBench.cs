@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Text;
+using Mesh.ClusterMesh.Apiserver.Export;
+using Mesh.ClusterMesh.Export;
+using Mesh.KvStore.Etcd;
+using Mesh.KvStore.Etcd.Backend;
+using Mesh.KvStore.Store;
+using Mesh.Kubernetes.Manifests;
+using Mesh.Kubernetes.Sources;
+using Mesh.Testing.Etcd;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mesh.Benchmarks.ClusterMesh;
+
+/// <summary>
+/// The apiserver issue's bootstrap benchmark: identities, endpoints and global services from a manifest directory into
+/// a real etcd until every canary is written, next to the bare client's rate for the same number of keys (the limit).
+/// Reference: Cilium needs ~14 s for 10,000 identities (PR #30361); goals: 10,000 identities ≤ 1 s, whole set ≥ 0.8×.
+/// </summary>
+internal static class ApiserverBootstrapBench
+{
+    public static async Task<BenchReport> RunAsync(BenchOptions options)
+    {
+        var identities = options.Int("identities", 10_000);
+        var endpoints = options.Int("endpoints", 100_000);
+        var services = options.Int("services", 1_000);
+        var work = Directory.CreateTempSubdirectory("mesh-bootstrap-").FullName;
+        try
+        {
+            var identityOnly = Path.Combine(work, "identities");
+            var full = Path.Combine(work, "full");
+            Directory.CreateDirectory(identityOnly);
+            Directory.CreateDirectory(full);
+            WriteIdentities(identityOnly, identities);
+            WriteIdentities(full, identities);
+            WriteEndpoints(full, endpoints, identities);
+            WriteServices(full, services);
+
+            var parse = Stopwatch.StartNew();
+            var objects = await CountObjectsAsync(full);
+            parse.Stop();
+
+            var identitySeconds = await BootstrapAsync(identityOnly);
+            var fullSeconds = await BootstrapAsync(full);
+            var keys = identities + endpoints + services;
+            var bareSeconds = await BareAsync(keys);
+            var ratio = bareSeconds / fullSeconds;
+            return new BenchReport(
+                "apiserver-bootstrap",
+                BenchReport.MachineDescription() + ", etcd 3.4 on loopback",
+                [
+                    new BenchRow($"{identities:N0} identities -> etcd, canaries written", identitySeconds, "s", "Cilium ~14 s (PR #30361); goal <= 1 s", identitySeconds <= 1.0),
+                    new BenchRow($"whole set ({keys:N0} keys) -> etcd", fullSeconds, "s", $"{keys / fullSeconds:N0} keys/s"),
+                    new BenchRow($"bare client, same {keys:N0} keys", bareSeconds, "s", $"{keys / bareSeconds:N0} keys/s (the limit)"),
+                    new BenchRow("whole set rate / bare rate", ratio, "ratio", "goal: >= 0.80", ratio >= 0.8),
+                    new BenchRow($"reading the manifests alone ({objects:N0} objects)", parse.Elapsed.TotalSeconds, "s", "YAML parse + typed read, part of the whole-set time"),
+                ],
+                ["each measurement on a fresh etcd; bare client: transactions of 128 leased puts, 4 in flight, 1000 keys per lease"]);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<double> BootstrapAsync(string manifests)
+    {
+        await using var etcd = await EtcdFixture.StartAsync(new EtcdOptions { ExtraArguments = ["--quota-backend-bytes=8589934592"] });
+        await using var kv = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints, Qps = 0, BootstrapQps = 0, MaxInflight = 0 })));
+        var source = new ManifestDirectorySource(manifests, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromHours(1));
+        await using var exporter = new ClusterExporter(kv, source, new ExportOptions("bench", 1), TimeProvider.System, NullLoggerFactory.Instance);
+        using var stop = new CancellationTokenSource();
+        var watch = Stopwatch.StartNew();
+        var run = exporter.RunAsync(stop.Token);
+        await exporter.ReadyTask;
+        watch.Stop();
+        await stop.CancelAsync();
+        await run;
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> BareAsync(int keys)
+    {
+        await using var etcd = await EtcdFixture.StartAsync(new EtcdOptions { ExtraArguments = ["--quota-backend-bytes=8589934592"] });
+        await using var client = EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints, Qps = 0, BootstrapQps = 0, MaxInflight = 0 });
+        var value = new byte[200];
+        var watch = Stopwatch.StartNew();
+        var leases = new long[(keys + 999) / 1000];
+        for (var i = 0; i < leases.Length; i++)
+        {
+            leases[i] = (await client.LeaseGrantAsync(TimeSpan.FromMinutes(15))).Id;
+        }
+        var next = -1;
+        async Task WorkerAsync()
+        {
+            while (true)
+            {
+                var start = Interlocked.Increment(ref next) * 128;
+                if (start >= keys)
+                {
+                    return;
+                }
+                var puts = new List<EtcdTxnOperation>(128);
+                for (var i = start; i < Math.Min(start + 128, keys); i++)
+                {
+                    puts.Add(EtcdTxnOperation.Set(new EtcdPutRequest($"cilium/state/ip/v1/default/10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}", value) { Lease = leases[i / 1000] }));
+                }
+                await client.TxnAsync(new EtcdTxnRequest([], puts, []));
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => WorkerAsync()));
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<int> CountObjectsAsync(string manifests)
+    {
+        var count = 0;
+        var source = new ManifestDirectorySource(manifests, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromHours(1));
+        using var stop = new CancellationTokenSource();
+        await foreach (var change in source.WatchAsync(stop.Token))
+        {
+            if (change.Type == ObjectEventType.Synced)
+            {
+                break;
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private static void WriteIdentities(string directory, int count)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            text.Append("---\napiVersion: cilium.io/v2\nkind: CiliumIdentity\nmetadata:\n  name: \"").Append(65536 + i)
+                .Append("\"\nsecurity-labels:\n  k8s:app: app-").Append(i)
+                .Append("\n  k8s:io.cilium.k8s.policy.cluster: bench\n  k8s:io.kubernetes.pod.namespace: ns-").Append(i % 100).Append('\n');
+        }
+        File.WriteAllText(Path.Combine(directory, "identities.yaml"), text.ToString());
+    }
+
+    private static void WriteEndpoints(string directory, int count, int identities)
+    {
+        // Several files, as a real dump of many namespaces would be.
+        for (var file = 0; file < 10; file++)
+        {
+            var text = new StringBuilder();
+            for (var i = file; i < count; i += 10)
+            {
+                text.Append("---\napiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata:\n  name: pod-").Append(i)
+                    .Append("\n  namespace: ns-").Append(i % 100)
+                    .Append("\nstatus:\n  identity:\n    id: ").Append(65536 + i % identities)
+                    .Append("\n  networking:\n    addressing:\n    - ipv4: 10.").Append(i >> 16 & 255).Append('.').Append(i >> 8 & 255).Append('.').Append(i & 255)
+                    .Append("\n    node: 172.18.").Append(i >> 8 & 255).Append('.').Append(i % 250 + 1).Append('\n');
+            }
+            File.WriteAllText(Path.Combine(directory, $"endpoints-{file}.yaml"), text.ToString());
+        }
+    }
+
+    private static void WriteServices(string directory, int count)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            text.Append("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-").Append(i).Append("\n  namespace: ns-").Append(i % 100)
+                .Append("\n  annotations:\n    service.cilium.io/global: \"true\"\nspec:\n  clusterIP: 10.96.").Append(i >> 8 & 255).Append('.').Append(i & 255)
+                .Append("\n  ports:\n  - name: http\n    port: 80\n");
+            text.Append("---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: svc-").Append(i).Append("-x\n  namespace: ns-").Append(i % 100)
+                .Append("\n  labels:\n    kubernetes.io/service-name: svc-").Append(i)
+                .Append("\naddressType: IPv4\nports:\n- name: http\n  port: 8080\n  protocol: TCP\nendpoints:\n- addresses: [\"10.200.").Append(i >> 8 & 255).Append('.').Append(i & 255)
+                .Append("\"]\n  conditions: {ready: true}\n");
+        }
+        File.WriteAllText(Path.Combine(directory, "services.yaml"), text.ToString());
+    }
+}
