@@ -80,6 +80,7 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
             HoldTime = 9,
             ConnectRetryTime = TimeSpan.FromSeconds(1),
             IdleHoldTime = TimeSpan.FromMilliseconds(500),
+            ExtendedMessages = true,
         }, CancellationToken.None);
 
         await Eventually.HoldsAsync(
@@ -97,6 +98,11 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
         path["community"]!["string"]!.GetValue<string>().Should().Be("65001:100");
         path["largeCommunity"]!["string"]!.GetValue<string>().Should().Be("65001:1:1");
         path["nexthops"]![0]!["ip"]!.GetValue<string>().Should().Be(meshAddress);
+
+        var neighbor = await frr.JsonAsync($"show bgp neighbors {meshAddress} json");
+        var capabilities = neighbor[meshAddress]!["neighborCapabilities"]!;
+        capabilities["extendedMessage"]!.GetValue<string>().Should().Be("advertisedAndReceived", capabilities.ToJsonString());
+        capabilities["routeRefresh"]!.GetValue<string>().Should().Contain("Received", capabilities.ToJsonString());
 
         // Route refresh (RFC 2918): without soft-reconfiguration inbound FRR asks us to resend everything.
         var sentBefore = speaker.Peers.Single().UpdatesSent;

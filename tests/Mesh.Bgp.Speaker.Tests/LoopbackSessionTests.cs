@@ -117,4 +117,23 @@ public sealed class LoopbackSessionTests
         a.Peers.Single().LastError.Should().Contain("peer AS");
         b.Peers.Single().State.Should().NotBe(SessionState.Established);
     }
+
+    [Fact]
+    public async Task AdvertiseAsync_ExtendedMessagesOnBothSides_PacksTenThousandPrefixesIntoOneUpdate()
+    {
+        await using var a = Listening(AddressA);
+        await using var b = Listening(AddressB);
+        await a.StartAsync(CancellationToken.None);
+        await b.StartAsync(CancellationToken.None);
+        await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1") with { ExtendedMessages = true }, CancellationToken.None);
+        await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2") with { ExtendedMessages = true, Passive = true }, CancellationToken.None);
+        await Eventually.HoldsAsync(() => a.Peers.Single().State == SessionState.Established, Timeout, () => $"A: {a.Peers.Single()}");
+        var sentBefore = a.Peers.Single().UpdatesSent;
+
+        await a.AdvertiseAsync(Slash24s(10_000), PathAttributes.Empty, CancellationToken.None);
+
+        await Eventually.HoldsAsync(() => b.Peers.Single().ReceivedRoutes == 10_000, Timeout, () => $"B: {b.Peers.Single()}");
+        // 10,000 /24s are 40 KB of NLRI: one 64 KB UPDATE instead of ten 4 KB ones.
+        (a.Peers.Single().UpdatesSent - sentBefore).Should().Be(1);
+    }
 }

@@ -28,6 +28,9 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
 
     public IReadOnlyList<AfiSafi> Families { get; init; } = [AfiSafi.IPv4Unicast, AfiSafi.IPv6Unicast];
 
+    /// <summary>Offer RFC 8654 extended messages: UPDATEs up to 65535 bytes when the peer offers them too.</summary>
+    public bool ExtendedMessages { get; init; }
+
     /// <summary>Every problem with this config, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {

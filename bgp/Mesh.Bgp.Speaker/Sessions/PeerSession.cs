@@ -15,14 +15,19 @@ internal sealed class PeerSession
     {
         Config = config;
         RouterId = BinaryPrimitives.ReadUInt32BigEndian(config.RouterId.GetAddressBytes());
-        BgpCapability[] capabilities = [.. config.Families.Select(f => new MultiprotocolCapability(f)), new RouteRefreshCapability()];
+        var capabilities = new List<BgpCapability>(config.Families.Select(f => new MultiprotocolCapability(f))) { new RouteRefreshCapability() };
+        if (config.ExtendedMessages)
+        {
+            capabilities.Add(new ExtendedMessageCapability());
+        }
+
         FsmConfig = new FsmConfig(config.LocalAsn, config.RemoteAsn, RouterId)
         {
             HoldTime = config.HoldTime,
             ConnectRetryTime = config.ConnectRetryTime,
             IdleHoldTime = config.IdleHoldTime,
             Passive = config.Passive,
-            Capabilities = capabilities,
+            Capabilities = capabilities.ToArray(),
         };
         LocalOpen = FsmConfig.CreateOpen();
         Primary = new FsmInstance(this);
