@@ -61,7 +61,7 @@ public sealed class CollisionTests(ITestOutputHelper output)
 
         (await winner.ReceiveAsync(Timeout)).Should().BeOfType<KeepaliveMessage>();
         await winner.SendAsync(KeepaliveMessage.Instance);
-        await Eventually.HoldsAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
+        await Poll.UntilAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
         (await winner.ReceiveAsync(Timeout)).Should().BeOfType<UpdateMessage>().Which.IsEndOfRib(out _).Should().BeTrue();
     }
 }

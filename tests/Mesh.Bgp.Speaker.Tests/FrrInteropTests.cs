@@ -83,13 +83,13 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
             ExtendedMessages = true,
         }, CancellationToken.None);
 
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => speaker.Peers.Single().State == SessionState.Established,
             Timeout, () => $"ours: {speaker.Peers.Single()}\n{frr.Logs}");
         await speaker.AdvertiseAsync(prefixes[(count / 2)..], attributes, CancellationToken.None);
 
         // FRR receives all N with our AS path, next hop and communities.
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             async () => (await frr.NeighborAsync(meshAddress)) == ("Established", count),
             Timeout, () => $"FRR: {frr.VtyshAsync($"show bgp {afi} unicast summary json").GetAwaiter().GetResult().StandardOutput}, ours: {speaker.Peers.Single()}\n{frr.Logs}");
         var route = await frr.JsonAsync($"show bgp {afi} unicast {prefixes[count - 1]} json");
@@ -107,14 +107,14 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
         // Route refresh (RFC 2918): without soft-reconfiguration inbound FRR asks us to resend everything.
         var sentBefore = speaker.Peers.Single().UpdatesSent;
         (await frr.VtyshAsync($"clear bgp {afi} unicast {meshAddress} soft in")).EnsureSuccess();
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => speaker.Peers.Single().UpdatesSent > sentBefore, Timeout, () => $"no refresh answered: {speaker.Peers.Single()}");
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             async () => (await frr.NeighborAsync(meshAddress)) == ("Established", count),
             Timeout, () => $"FRR after refresh: {frr.NeighborAsync(meshAddress).GetAwaiter().GetResult()}");
 
         // We receive FRR's network statement.
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => speaker.Peers.Single().ReceivedRoutes == 1, Timeout, () => $"ours: {speaker.Peers.Single()}");
         var received = (await speaker.ReceivedRoutesAsync(IPAddress.Parse(frrAddress), CancellationToken.None)).Single();
         received.Prefix.Should().Be(Prefix.Parse(frrNetwork));
@@ -123,11 +123,11 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
 
         // Withdrawals in both directions.
         await speaker.WithdrawAsync(prefixes, CancellationToken.None);
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             async () => (await frr.NeighborAsync(meshAddress)) == ("Established", 0),
             Timeout, () => $"FRR: {frr.NeighborAsync(meshAddress).GetAwaiter().GetResult()}");
         (await frr.VtyshAsync("configure terminal", "router bgp 65000", $"address-family {afi} unicast", $"no network {frrNetwork}")).EnsureSuccess();
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => speaker.Peers.Single().ReceivedRoutes == 0, Timeout, () => $"ours: {speaker.Peers.Single()}");
         speaker.Peers.Single().State.Should().Be(SessionState.Established);
         speaker.Peers.Single().UpdatesSent.Should().BeLessThan(20, "{0} prefixes with one attribute set pack into a few UPDATEs", count);

@@ -41,10 +41,10 @@ internal sealed class FrrRouter : IAsyncDisposable
             string[] common = ["-u", "frr", "-g", "frr", "-P", "0", "--vty_socket", router.RunDirectory, "-z", zserv];
             router._daemons.Add(ns.StartProcess($"{FrrBin}/zebra",
                 [.. common, "-i", Path.Combine(router.RunDirectory, "zebra.pid"), "-f", Path.Combine(directory, "zebra.conf"), "-s", "90000000"]));
-            await Eventually.HoldsAsync(() => File.Exists(zserv), TimeSpan.FromSeconds(20), () => $"zebra did not create {zserv}: {router.Logs}");
+            await Poll.UntilAsync(() => File.Exists(zserv), TimeSpan.FromSeconds(20), () => $"zebra did not create {zserv}: {router.Logs}");
             router._daemons.Add(ns.StartProcess($"{FrrBin}/bgpd",
                 [.. common, "-i", Path.Combine(router.RunDirectory, "bgpd.pid"), "-f", Path.Combine(directory, "bgpd.conf")]));
-            await Eventually.HoldsAsync(
+            await Poll.UntilAsync(
                 async () => (await router.VtyshAsync("show bgp summary json")).Succeeded,
                 TimeSpan.FromSeconds(20), () => $"bgpd vty did not answer: {router.Logs}");
             return router;

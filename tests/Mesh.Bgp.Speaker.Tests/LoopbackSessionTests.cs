@@ -50,13 +50,13 @@ public sealed class LoopbackSessionTests
 
         await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
         await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2"), CancellationToken.None);
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => a.Peers.Single().State == SessionState.Established && b.Peers.Single().State == SessionState.Established,
             Timeout, () => $"A: {a.Peers.Single()}, B: {b.Peers.Single()}");
         await a.AdvertiseAsync(prefixes[1000..], shared, CancellationToken.None);
         await b.AdvertiseAsync([Prefix.Parse("192.0.2.0/24")], PathAttributes.Empty, CancellationToken.None);
 
-        await Eventually.HoldsAsync(() => b.Peers.Single().ReceivedRoutes == 2000, Timeout, () => $"B: {b.Peers.Single()}");
+        await Poll.UntilAsync(() => b.Peers.Single().ReceivedRoutes == 2000, Timeout, () => $"B: {b.Peers.Single()}");
         var received = await b.ReceivedRoutesAsync(AddressA, CancellationToken.None);
         var route = received.Single(r => r.Prefix == prefixes[1500]);
         route.NextHop.Should().Be(AddressA);
@@ -68,11 +68,11 @@ public sealed class LoopbackSessionTests
         // 2000 shared /24s pack into a handful of UPDATEs, not one per prefix.
         a.Peers.Single().UpdatesSent.Should().BeLessThan(10);
 
-        await Eventually.HoldsAsync(() => a.Peers.Single().ReceivedRoutes == 1, Timeout, () => $"A: {a.Peers.Single()}");
+        await Poll.UntilAsync(() => a.Peers.Single().ReceivedRoutes == 1, Timeout, () => $"A: {a.Peers.Single()}");
         (await a.ReceivedRoutesAsync(AddressB, CancellationToken.None)).Single().Prefix.Should().Be(Prefix.Parse("192.0.2.0/24"));
 
         await a.WithdrawAsync(prefixes[..1500], CancellationToken.None);
-        await Eventually.HoldsAsync(() => b.Peers.Single().ReceivedRoutes == 500, Timeout, () => $"B: {b.Peers.Single()}");
+        await Poll.UntilAsync(() => b.Peers.Single().ReceivedRoutes == 500, Timeout, () => $"B: {b.Peers.Single()}");
     }
 
     [Fact]
@@ -87,14 +87,14 @@ public sealed class LoopbackSessionTests
             await a.AdvertiseAsync(Slash24s(10), PathAttributes.Empty, CancellationToken.None);
             await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
             await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2") with { Passive = true }, CancellationToken.None);
-            await Eventually.HoldsAsync(() => b.Peers.Single().ReceivedRoutes == 10, Timeout, () => $"B: {b.Peers.Single()}");
+            await Poll.UntilAsync(() => b.Peers.Single().ReceivedRoutes == 10, Timeout, () => $"B: {b.Peers.Single()}");
         }
         finally
         {
             await a.DisposeAsync();
         }
 
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => b.Peers.Single() is { State: not SessionState.Established, ReceivedRoutes: 0 },
             Timeout, () => $"B: {b.Peers.Single()}");
         b.Peers.Single().LastError.Should().Contain("Cease");
@@ -111,7 +111,7 @@ public sealed class LoopbackSessionTests
         await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65099, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
         await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2") with { Passive = true }, CancellationToken.None);
 
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             () => b.Peers.Single().LastError?.Contains("OpenMessageError", StringComparison.Ordinal) == true,
             Timeout, () => $"B: {b.Peers.Single()}");
         a.Peers.Single().LastError.Should().Contain("peer AS");
@@ -127,12 +127,12 @@ public sealed class LoopbackSessionTests
         await b.StartAsync(CancellationToken.None);
         await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1") with { ExtendedMessages = true }, CancellationToken.None);
         await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2") with { ExtendedMessages = true, Passive = true }, CancellationToken.None);
-        await Eventually.HoldsAsync(() => a.Peers.Single().State == SessionState.Established, Timeout, () => $"A: {a.Peers.Single()}");
+        await Poll.UntilAsync(() => a.Peers.Single().State == SessionState.Established, Timeout, () => $"A: {a.Peers.Single()}");
         var sentBefore = a.Peers.Single().UpdatesSent;
 
         await a.AdvertiseAsync(Slash24s(10_000), PathAttributes.Empty, CancellationToken.None);
 
-        await Eventually.HoldsAsync(() => b.Peers.Single().ReceivedRoutes == 10_000, Timeout, () => $"B: {b.Peers.Single()}");
+        await Poll.UntilAsync(() => b.Peers.Single().ReceivedRoutes == 10_000, Timeout, () => $"B: {b.Peers.Single()}");
         // 10,000 /24s are 40 KB of NLRI: one 64 KB UPDATE instead of ten 4 KB ones.
         (a.Peers.Single().UpdatesSent - sentBefore).Should().Be(1);
     }

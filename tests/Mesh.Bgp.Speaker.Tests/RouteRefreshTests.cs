@@ -31,7 +31,7 @@ public sealed class RouteRefreshTests(ITestOutputHelper output)
         await peer.SendAsync(OpenMessage.Create(65002, 30, 0x0A000006, new RouteRefreshCapability()));
         await peer.ReceiveAsync(Timeout);
         await peer.SendAsync(KeepaliveMessage.Instance);
-        await Eventually.HoldsAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
+        await Poll.UntilAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
         (await peer.ReceiveAsync(Timeout)).Should().BeOfType<UpdateMessage>().Which.Nlri.Should().HaveCount(2);
         (await peer.ReceiveAsync(Timeout)).Should().BeOfType<UpdateMessage>().Which.IsEndOfRib(out _).Should().BeTrue();
 

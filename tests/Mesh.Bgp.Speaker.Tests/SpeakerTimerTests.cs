@@ -40,7 +40,7 @@ public sealed class SpeakerTimerTests(ITestOutputHelper output)
         await peer.SendAsync(OpenMessage.Create(65002, 30, 0x0A000004));
         (await peer.ReceiveAsync(Timeout)).Should().BeOfType<KeepaliveMessage>();
         await peer.SendAsync(KeepaliveMessage.Instance);
-        await Eventually.HoldsAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
+        await Poll.UntilAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
         speaker.Peers.Single().NegotiatedHoldTime.Should().Be(9);
 
         clock.Advance(TimeSpan.FromSeconds(9));
@@ -48,7 +48,7 @@ public sealed class SpeakerTimerTests(ITestOutputHelper output)
         var notification = (await peer.ReceiveControlAsync(Timeout)).Should().BeOfType<NotificationMessage>().Subject;
         notification.Code.Should().Be(BgpErrorCode.HoldTimerExpired);
         (await peer.ReceiveAsync(Timeout)).Should().BeNull("the speaker closes the connection after the NOTIFICATION");
-        await Eventually.HoldsAsync(() => speaker.Peers.Single().State != SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
+        await Poll.UntilAsync(() => speaker.Peers.Single().State != SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class SpeakerTimerTests(ITestOutputHelper output)
         await peer.SendAsync(OpenMessage.Create(65002, 9, 0x0A000004));
         await peer.ReceiveAsync(Timeout);
         await peer.SendAsync(KeepaliveMessage.Instance);
-        await Eventually.HoldsAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
+        await Poll.UntilAsync(() => speaker.Peers.Single().State == SessionState.Established, Timeout, () => $"{speaker.Peers.Single()}");
         // The initial table (empty) ends with End-of-RIB.
         (await peer.ReceiveAsync(Timeout)).Should().BeOfType<UpdateMessage>().Which.IsEndOfRib(out _).Should().BeTrue();
 

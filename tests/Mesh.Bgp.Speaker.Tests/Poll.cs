@@ -1,0 +1,23 @@
+namespace Mesh.Bgp.Speaker.Tests;
+
+/// <summary>
+/// <see cref="Mesh.Testing.Eventually"/> with a failure message built when the deadline passes, so a timeout
+/// shows the live state (peer status, FRR's summary) instead of a fixed text.
+/// </summary>
+internal static class Poll
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    {
+        try
+        {
+            await Mesh.Testing.Eventually.UntilAsync(condition, timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}: {describe()}", ex);
+        }
+    }
+
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, describe);
+}
