@@ -522,6 +522,7 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         {
             var remote = new IPEndPoint(config.Address, config.Port);
             socket = CreateSocket(remote.AddressFamily);
+            ApplyTtl(socket, config);
             if (config.LocalAddress is { } local)
             {
                 socket.Bind(new IPEndPoint(local, 0));
@@ -622,8 +623,22 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         }
     }
 
+    private static void ApplyTtl(Socket socket, PeerConfig config)
+    {
+        if (config.LocalAsn != config.RemoteAsn)
+        {
+            // IP_TTL, or IPV6_UNICAST_HOPS on an IPv6 socket.
+            socket.Ttl = (short)config.EbgpMultihop;
+        }
+    }
+
     private void Attach(FsmInstance instance, Socket socket, bool outbound)
     {
+        if (!outbound)
+        {
+            ApplyTtl(socket, instance.Peer.Config);
+        }
+
         var connection = new BgpConnection(socket, outbound, instance.Peer.LocalOpen, this, _options.CloseTimeout);
         _connections.Add(connection);
         instance.Bind(connection);

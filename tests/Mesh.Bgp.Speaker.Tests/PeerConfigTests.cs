@@ -10,9 +10,9 @@ public sealed class PeerConfigTests
     [Fact]
     public void Validate_SeveralProblems_ReportsEveryOne()
     {
-        var config = new PeerConfig(IPAddress.Parse("10.0.1.1"), 0, 0, IPAddress.Parse("fd00::1")) { HoldTime = 2, Port = 0, Families = [] };
+        var config = new PeerConfig(IPAddress.Parse("10.0.1.1"), 0, 0, IPAddress.Parse("fd00::1")) { HoldTime = 2, Port = 0, Families = [], EbgpMultihop = 0 };
 
-        config.Validate().Should().HaveCount(6);
+        config.Validate().Should().HaveCount(7);
     }
 
     [Fact]

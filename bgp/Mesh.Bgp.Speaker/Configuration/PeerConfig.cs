@@ -28,6 +28,12 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
 
     public IReadOnlyList<AfiSafi> Families { get; init; } = [AfiSafi.IPv4Unicast, AfiSafi.IPv6Unicast];
 
+    /// <summary>
+    /// IP TTL (hop limit) of an external session's packets, Cilium's <c>ebgpMultihop</c>: 1 (the default) for a
+    /// directly connected peer, more for a peer several hops away. Internal sessions keep the system default.
+    /// </summary>
+    public int EbgpMultihop { get; init; } = 1;
+
     /// <summary>Offer RFC 8654 extended messages: UPDATEs up to 65535 bytes when the peer offers them too.</summary>
     public bool ExtendedMessages { get; init; }
 
@@ -68,6 +74,11 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
         if (ConnectRetryTime <= TimeSpan.Zero)
         {
             errors.Add("ConnectRetryTime must be positive");
+        }
+
+        if (EbgpMultihop is < 1 or > 255)
+        {
+            errors.Add("EbgpMultihop must be 1..255");
         }
 
         if (Families is null || Families.Count == 0)
