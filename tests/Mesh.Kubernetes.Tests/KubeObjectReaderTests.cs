@@ -136,6 +136,23 @@ public sealed class KubeObjectReaderTests
     }
 
     [Fact]
+    public void Parse_AnchorsAndAliases_Resolved()
+    {
+        var document = YamlDocuments.Parse("labels: &l {app: web}\nselector: *l\nport: 80\n")[0];
+
+        document.GetProperty("selector").GetProperty("app").GetString().Should().Be("web");
+        document.GetProperty("port").GetInt32().Should().Be(80);
+    }
+
+    [Fact]
+    public void Parse_BadYaml_ThrowsWithLine()
+    {
+        var act = () => YamlDocuments.Parse("a: 1\nb: [unclosed\n");
+
+        act.Should().Throw<YamlDotNet.Core.YamlException>();
+    }
+
+    [Fact]
     public void Parse_MultiDocumentWithEmptyDocuments_ReturnsEachObject()
     {
         YamlDocuments.Parse("---\na: 1\n---\n---\nb: 2\n").Should().HaveCount(2);

@@ -86,18 +86,23 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         {
             files.Remove(removed);
         }
+        // Files are independent: read and parse the changed ones in parallel (large manifest sets are CPU-bound).
+        var changed = new List<(string Path, FileInfo Info)>();
         foreach (var path in present)
         {
-            FileInfo info;
+            var info = new FileInfo(path);
+            if (!files.TryGetValue(path, out var known) || known.ModifiedUtc != info.LastWriteTimeUtc || known.Length != info.Length)
+            {
+                changed.Add((path, info));
+            }
+        }
+        var loaded = new ManifestFile?[changed.Count];
+        Parallel.For(0, changed.Count, i =>
+        {
+            var (path, info) = changed[i];
             try
             {
-                info = new FileInfo(path);
-                if (files.TryGetValue(path, out var known) && known.ModifiedUtc == info.LastWriteTimeUtc && known.Length == info.Length)
-                {
-                    continue;
-                }
-                var text = File.ReadAllText(path);
-                files[path] = Load(path, text, info, files.GetValueOrDefault(path));
+                loaded[i] = Load(path, File.ReadAllText(path), info, files.GetValueOrDefault(path));
             }
             catch (IOException e)
             {
@@ -106,6 +111,13 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             catch (UnauthorizedAccessException e)
             {
                 LogUnreadable(path, e.Message);
+            }
+        });
+        for (var i = 0; i < changed.Count; i++)
+        {
+            if (loaded[i] is { } file)
+            {
+                files[changed[i].Path] = file;
             }
         }
 

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Mesh.Kubernetes.Reading;
@@ -14,6 +16,104 @@ public static class YamlDocuments
 {
     /// <summary>Every non-empty document of <paramref name="yaml"/>; throws <see cref="YamlException"/> with line numbers on bad YAML.</summary>
     public static IReadOnlyList<JsonElement> Parse(string yaml)
+    {
+        try
+        {
+            return ParseStreaming(yaml);
+        }
+        catch (AliasFoundException)
+        {
+            // Anchors and aliases are rare in manifests; the representation model resolves them.
+            return ParseWithAliases(yaml);
+        }
+    }
+
+    /// <summary>Parser events straight into a JSON writer: no node tree, no intermediate JSON text.</summary>
+    private static List<JsonElement> ParseStreaming(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        parser.Consume<StreamStart>();
+        var documents = new List<JsonElement>();
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        while (parser.TryConsume<DocumentStart>(out _))
+        {
+            buffer.ResetWrittenCount();
+            bool empty;
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                empty = parser.Accept<Scalar>(out var root) && ScalarValue(root) is null;
+                if (empty)
+                {
+                    parser.Consume<Scalar>();
+                }
+                else
+                {
+                    WriteNode(parser, writer);
+                }
+            }
+            parser.Consume<DocumentEnd>();
+            if (!empty)
+            {
+                using var parsed = JsonDocument.Parse(buffer.WrittenMemory);
+                documents.Add(parsed.RootElement.Clone());
+            }
+        }
+        parser.Consume<StreamEnd>();
+        return documents;
+    }
+
+    private static void WriteNode(IParser parser, Utf8JsonWriter writer)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            WriteScalar(writer, ScalarValue(scalar));
+        }
+        else if (parser.TryConsume<MappingStart>(out _))
+        {
+            writer.WriteStartObject();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = parser.TryConsume<Scalar>(out var name) ? name.Value : throw new YamlException(parser.Current!.Start, parser.Current.End, "mapping keys must be scalars");
+                writer.WritePropertyName(key);
+                WriteNode(parser, writer);
+            }
+            writer.WriteEndObject();
+        }
+        else if (parser.TryConsume<SequenceStart>(out _))
+        {
+            writer.WriteStartArray();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                WriteNode(parser, writer);
+            }
+            writer.WriteEndArray();
+        }
+        else if (parser.Accept<AnchorAlias>(out _))
+        {
+            throw new AliasFoundException();
+        }
+        else
+        {
+            var current = parser.Current!;
+            throw new YamlException(current.Start, current.End, $"unexpected YAML event {current.GetType().Name}");
+        }
+    }
+
+    private static JsonValue? ScalarValue(Scalar scalar) => ConvertScalar(scalar.Value, scalar.Style);
+
+    private static void WriteScalar(Utf8JsonWriter writer, JsonValue? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
+    }
+
+    private static List<JsonElement> ParseWithAliases(string yaml)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
@@ -35,11 +135,27 @@ public static class YamlDocuments
         return documents;
     }
 
+    /// <summary>The streaming path met an alias: start over with the alias-resolving model.</summary>
+    private sealed class AliasFoundException : Exception
+    {
+        public AliasFoundException()
+        {
+        }
+
+        public AliasFoundException(string message) : base(message)
+        {
+        }
+
+        public AliasFoundException(string message, Exception innerException) : base(message, innerException)
+        {
+        }
+    }
+
     private static JsonNode? Convert(YamlNode node) => node switch
     {
         YamlMappingNode mapping => ConvertMapping(mapping),
         YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(Convert)]),
-        YamlScalarNode scalar => ConvertScalar(scalar),
+        YamlScalarNode scalar => ConvertScalar(scalar.Value, scalar.Style),
         _ => throw new YamlException(node.Start, node.End, $"unsupported YAML node {node.NodeType}"),
     };
 
@@ -54,10 +170,10 @@ public static class YamlDocuments
         return result;
     }
 
-    private static JsonValue? ConvertScalar(YamlScalarNode scalar)
+    private static JsonValue? ConvertScalar(string? value, ScalarStyle style)
     {
-        var text = scalar.Value ?? string.Empty;
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
+        var text = value ?? string.Empty;
+        if (style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
         {
             return JsonValue.Create(text);
         }
