@@ -101,6 +101,7 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             _running = true;
             foreach (var peer in _peers.Values)
             {
+                ApplyPassword(peer.Config, peer.Config.Password);
                 Handle(peer.Primary, FsmEvent.ManualStart);
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -178,6 +179,7 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             _peers.Add(config.Address, peer);
             if (_running)
             {
+                ApplyPassword(config, config.Password);
                 Handle(peer.Primary, FsmEvent.ManualStart);
             }
         }, cancellationToken);
@@ -193,6 +195,11 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             }
 
             StopPeer(peer);
+            if (peer.Config.Password is not null && _running)
+            {
+                ApplyPassword(peer.Config, null);
+            }
+
             peer.Removed = true;
             peer.Primary.Retire();
             return true;
@@ -523,6 +530,11 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             var remote = new IPEndPoint(config.Address, config.Port);
             socket = CreateSocket(remote.AddressFamily);
             ApplyTtl(socket, config);
+            if (config.Password is { } password)
+            {
+                TcpMd5.Apply(socket, config.Address, password);
+            }
+
             if (config.LocalAddress is { } local)
             {
                 socket.Bind(new IPEndPoint(local, 0));
@@ -620,6 +632,23 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
                 LogInboundRejected(_logger, remote, primary.State.State);
                 socket.Dispose();
                 break;
+        }
+    }
+
+    /// <summary>Binds the peer's MD5 key on every listener, so its inbound connections are signed too.</summary>
+    private void ApplyPassword(PeerConfig config, string? password)
+    {
+        if (config.Password is null)
+        {
+            return;
+        }
+
+        foreach (var listener in _listeners)
+        {
+            if (listener.AddressFamily == AddressFamily.InterNetworkV6 || config.Address.AddressFamily == AddressFamily.InterNetwork)
+            {
+                TcpMd5.Apply(listener, config.Address, password);
+            }
         }
     }
 

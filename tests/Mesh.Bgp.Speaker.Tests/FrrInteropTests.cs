@@ -23,7 +23,7 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private static string BgpdConfig(string neighbor, string afi, string network) => $"""
+    private static string BgpdConfig(string neighbor, string afi, string network, string? password) => $"""
         router bgp 65000
          bgp router-id 10.0.0.1
          no bgp ebgp-requires-policy
@@ -32,6 +32,7 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
          neighbor {neighbor} remote-as 65001
          neighbor {neighbor} timers 3 9
          neighbor {neighbor} timers connect 1
+         {(password is null ? "!" : $"neighbor {neighbor} password {password}")}
          address-family {afi} unicast
           network {network}
           neighbor {neighbor} activate
@@ -45,11 +46,16 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
             Enumerable.Range(0, 1000).Select(i => Prefix.IPv4((uint)((10 << 24) + (100 << 16) + (i << 8)), 24)).ToArray());
 
     [ToolsFact("bgpd", "zebra", "vtysh")]
+    public Task Session_WithFrrOverIPv4AndTcpMd5_ExchangesAndWithdrawsRoutes() =>
+        ExchangeAsync("10.0.1.2", "10.0.1.1", "30", "10.200.1.0/24",
+            Enumerable.Range(0, 100).Select(i => Prefix.IPv4((uint)((10 << 24) + (100 << 16) + (i << 8)), 24)).ToArray(), "mesh-md5-secret");
+
+    [ToolsFact("bgpd", "zebra", "vtysh")]
     public Task Session_WithFrrOverIPv6_ExchangesAndWithdrawsRoutes() =>
         ExchangeAsync("fd00:0:1::2", "fd00:0:1::1", "64", "fd00:200:1::/64",
             Enumerable.Range(0, 1000).Select(i => Prefix.IPv6(((UInt128)0xfd00_0100_0000_0000UL << 64) + ((UInt128)(uint)i << 64), 64)).ToArray());
 
-    private async Task ExchangeAsync(string meshAddress, string frrAddress, string length, string frrNetwork, Prefix[] prefixes)
+    private async Task ExchangeAsync(string meshAddress, string frrAddress, string length, string frrNetwork, Prefix[] prefixes, string? password = null)
     {
         var ipv6 = meshAddress.Contains(':', StringComparison.Ordinal);
         var afi = ipv6 ? "ipv6" : "ipv4";
@@ -58,7 +64,7 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
         await mesh.ConnectAsync("eth-frr", frrNs, "eth-mesh");
         await mesh.AddAddressAsync("eth-frr", $"{meshAddress}/{length}");
         await frrNs.AddAddressAsync("eth-mesh", $"{frrAddress}/{length}");
-        await using var frr = await FrrRouter.StartAsync(frrNs, BgpdConfig(meshAddress, afi, frrNetwork));
+        await using var frr = await FrrRouter.StartAsync(frrNs, BgpdConfig(meshAddress, afi, frrNetwork, password));
 
         await using var speaker = new BgpSpeaker(new SpeakerOptions
         {
@@ -81,6 +87,7 @@ public sealed class FrrInteropTests(ITestOutputHelper output)
             ConnectRetryTime = TimeSpan.FromSeconds(1),
             IdleHoldTime = TimeSpan.FromMilliseconds(500),
             ExtendedMessages = true,
+            Password = password,
         }, CancellationToken.None);
 
         await Poll.UntilAsync(

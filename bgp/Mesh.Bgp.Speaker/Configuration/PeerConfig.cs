@@ -34,6 +34,9 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
     /// </summary>
     public int EbgpMultihop { get; init; } = 1;
 
+    /// <summary>TCP MD5 signature password (RFC 2385, Linux TCP_MD5SIG); null for none.</summary>
+    public string? Password { get; init; }
+
     /// <summary>Offer RFC 8654 extended messages: UPDATEs up to 65535 bytes when the peer offers them too.</summary>
     public bool ExtendedMessages { get; init; }
 
@@ -74,6 +77,11 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
         if (ConnectRetryTime <= TimeSpan.Zero)
         {
             errors.Add("ConnectRetryTime must be positive");
+        }
+
+        if (Password is not null && (Password.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(Password) > 80))
+        {
+            errors.Add("Password must be 1..80 bytes");
         }
 
         if (EbgpMultihop is < 1 or > 255)
