@@ -93,7 +93,12 @@ internal sealed partial class KvStore : IKvStore
                     operations[i] = new TxnOperation.Delete(write.Key);
                     continue;
                 }
-                var lease = withLease ? await AssignLeaseAsync(write.Key, cancellationToken) : 0;
+                // Most keys join an existing lease: only a new lease needs the asynchronous grant.
+                var lease = withLease ? _leases.TryAssign(write.Key) : 0;
+                if (withLease && lease == 0)
+                {
+                    lease = await AssignLeaseAsync(write.Key, cancellationToken);
+                }
                 leases.Add(lease);
                 operations[i] = new TxnOperation.Put(write.Key, value, lease);
             }

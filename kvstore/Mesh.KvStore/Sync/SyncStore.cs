@@ -18,7 +18,10 @@ public sealed partial class SyncStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SyncStoreMetrics? _metrics;
-    private readonly Channel<SyncCommand> _commands = Channel.CreateUnbounded<SyncCommand>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SyncCommand> _commands = Channel.CreateUnbounded<SyncCommand>(new UnboundedChannelOptions { SingleReader = false });
+
+    // Completions and retries free write slots: they get their own channel so they never wait behind a backlog of upserts.
+    private readonly Channel<SyncCommand> _completions = Channel.CreateUnbounded<SyncCommand>(new UnboundedChannelOptions { SingleReader = false });
     private readonly IDisposable _leaseRegistration;
     private readonly string _keyPrefix;
 
@@ -76,17 +79,36 @@ public sealed partial class SyncStore : IAsyncDisposable
     /// <summary>Runs the write loop until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var reader = _commands.Reader;
+        var commands = _commands.Reader;
+        var completions = _completions.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken))
+            while (true)
             {
-                while (reader.TryRead(out var command))
+                var worked = false;
+                while (completions.TryRead(out var completion))
+                {
+                    Apply(completion);
+                    worked = true;
+                }
+                // Apply a bounded slice of the backlog, then dispatch, so writing starts before a large initial
+                // state has been taken in completely.
+                for (var applied = 0; applied < Options.BatchSize * Options.Workers && commands.TryRead(out var command); applied++)
                 {
                     Apply(command);
+                    worked = true;
                 }
                 Dispatch(cancellationToken);
                 Volatile.Write(ref _queueSize, _queued.Count + _inFlight.Count);
+                if (worked)
+                {
+                    continue;
+                }
+                var next = await Task.WhenAny(commands.WaitToReadAsync(cancellationToken).AsTask(), completions.WaitToReadAsync(cancellationToken).AsTask());
+                if (!await next)
+                {
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -100,6 +122,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         _leaseRegistration.Dispose();
         _metrics?.Unregister(this);
         _commands.Writer.TryComplete();
+        _completions.Writer.TryComplete();
         foreach (var timer in _retryTimers.Values)
         {
             timer.Dispose();
@@ -203,7 +226,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         {
             error = e;
         }
-        _commands.Writer.TryWrite(new SyncCommand.Completed(keys, error));
+        _completions.Writer.TryWrite(new SyncCommand.Completed(keys, error));
     }
 
     private void Complete(SyncCommand.Completed completed)
@@ -278,7 +301,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         {
             previous.Dispose();
         }
-        _retryTimers[key] = _time.CreateTimer(_ => _commands.Writer.TryWrite(new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
+        _retryTimers[key] = _time.CreateTimer(_ => _completions.Writer.TryWrite(new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
     }
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing {Count} keys (first {Key}) failed: {Reason}; retrying with backoff")]
