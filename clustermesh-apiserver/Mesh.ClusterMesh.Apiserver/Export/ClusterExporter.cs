@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Mesh.ClusterMesh.Export;
 using Mesh.ClusterMesh.Export.State;
 using Mesh.KvStore.Cilium.Codecs;
@@ -141,8 +139,7 @@ public sealed partial class ClusterExporter : IAsyncDisposable
 
     private async Task WriteHeartbeatAsync(CancellationToken cancellationToken)
     {
-        var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        await _kv.UpdateAsync(CiliumKeys.Heartbeat, Encoding.UTF8.GetBytes(stamp), withLease: true, cancellationToken);
+        await _kv.UpdateAsync(CiliumKeys.Heartbeat, KvTimestamp.Encode(_time.GetUtcNow()), withLease: true, cancellationToken);
     }
 
     private async Task PeriodicAsync(TimeSpan interval, Func<CancellationToken, Task> action, CancellationToken cancellationToken, bool runFirst = false)

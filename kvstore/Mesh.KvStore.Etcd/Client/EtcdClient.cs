@@ -469,21 +469,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                 }
                 catch (Exception e)
                 {
-                    if (call is not null)
-                    {
-                        await call.DisposeAsync();
-                    }
-                    if (e is GrpcException grpc)
-                    {
-                        if (grpc.IsRetryable)
-                        {
-                            client.Failover(channel, grpc);
-                        }
-                        else if (EtcdErrors.IsInvalidAuthToken(grpc))
-                        {
-                            await client.RefreshCredentialsAsync(channel, Volatile.Read(ref client._credentials), token);
-                        }
-                    }
+                    await client.AbandonStreamAsync(call, channel, e, token);
                     throw;
                 }
             },
@@ -513,6 +499,29 @@ internal sealed partial class EtcdClient : IEtcdClient
             Failover(channel, e);
             Log.WatchResuming(_logger, request.Key, e.StatusMessage, nextRevision);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A stream that failed to open: release it, move to the next endpoint when the failure was the endpoint's, or
+    /// fetch a fresh token when ours was rejected. The caller rethrows so its retry pipeline decides what's next.
+    /// </summary>
+    private async Task AbandonStreamAsync(IAsyncDisposable? call, GrpcChannel channel, Exception failure, CancellationToken cancellationToken)
+    {
+        if (call is not null)
+        {
+            await call.DisposeAsync();
+        }
+        if (failure is GrpcException grpc)
+        {
+            if (grpc.IsRetryable)
+            {
+                Failover(channel, grpc);
+            }
+            else if (EtcdErrors.IsInvalidAuthToken(grpc))
+            {
+                await RefreshCredentialsAsync(channel, Volatile.Read(ref _credentials), cancellationToken);
+            }
         }
     }
 
@@ -553,21 +562,7 @@ internal sealed partial class EtcdClient : IEtcdClient
                 }
                 catch (Exception e)
                 {
-                    if (call is not null)
-                    {
-                        await call.DisposeAsync();
-                    }
-                    if (e is GrpcException grpc)
-                    {
-                        if (grpc.IsRetryable)
-                        {
-                            client.Failover(channel, grpc);
-                        }
-                        else if (EtcdErrors.IsInvalidAuthToken(grpc))
-                        {
-                            await client.RefreshCredentialsAsync(channel, Volatile.Read(ref client._credentials), token);
-                        }
-                    }
+                    await client.AbandonStreamAsync(call, channel, e, token);
                     throw;
                 }
             },

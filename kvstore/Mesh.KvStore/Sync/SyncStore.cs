@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using Mesh.KvStore.Store;
 using Microsoft.Extensions.Logging;
@@ -212,8 +210,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         }
     }
 
-    private ReadOnlyMemory<byte> CanaryValue() =>
-        Encoding.UTF8.GetBytes(_time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+    private ReadOnlyMemory<byte> CanaryValue() => KvTimestamp.Encode(_time.GetUtcNow());
 
     private async Task ReportAsync(IReadOnlyList<string> keys, Task write)
     {
