@@ -52,7 +52,7 @@ public sealed class BpfMapTests
     public void Lookup_LpmTrie_LongestPrefixWins()
     {
         // struct { u32 prefixlen; u8 addr[4]; } -> u32 identity, like Cilium's ipcache.
-        using var map = BpfMap.Create(BpfMapType.LpmTrie, 8, 4, 16, "mesh_t_lpm", flags: 1 /* BPF_F_NO_PREALLOC */);
+        using var map = BpfMap.Create(BpfMapType.LpmTrie, 8, 4, 16, "mesh_t_lpm", flags: BpfMapFlags.NoPrealloc);
         map.Update(LpmKey(24, 10, 0, 0, 0), BitConverter.GetBytes(1234u));
         map.Update(LpmKey(32, 10, 0, 0, 7), BitConverter.GetBytes(999u));
         Span<byte> identity = stackalloc byte[4];

@@ -71,3 +71,50 @@ internal struct ObjPinAttr
     public uint BpfFd;
     public uint FileFlags;
 }
+
+/// <summary>The batch view of bpf_attr (56 B): in_batch@0, out_batch@8, keys@16, values@24, count@32, map_fd@36, elem_flags@40, flags@48.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct MapBatchAttr
+{
+    public ulong InBatch;
+    public ulong OutBatch;
+    public ulong Keys;
+    public ulong Values;
+    public uint Count;
+    public uint MapFd;
+    public ulong ElemFlags;
+    public ulong Flags;
+}
+
+/// <summary>The info view of bpf_attr (16 B): bpf_fd@0, info_len@4, info@8.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ObjGetInfoAttr
+{
+    public uint BpfFd;
+    public uint InfoLen;
+    public ulong Info;
+}
+
+/// <summary>
+/// Prefix of struct bpf_map_info up to btf_value_type_id. The kernel copies min(info_len, its size), so newer
+/// kernels with more fields and older ones without the BTF ids both work.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct MapInfoRaw
+{
+    public uint Type;
+    public uint Id;
+    public uint KeySize;
+    public uint ValueSize;
+    public uint MaxEntries;
+    public uint MapFlags;
+    public fixed byte Name[16];
+    public uint Ifindex;
+    public uint BtfVmlinuxValueTypeId;
+    public ulong NetnsDev;
+    public ulong NetnsIno;
+    public uint BtfId;
+    public uint BtfKeyTypeId;
+    public uint BtfValueTypeId;
+    private readonly uint _pad;
+}

@@ -18,6 +18,7 @@ public static class Errno
     public const int EINVAL = 22;
     public const int ENOSPC = 28;
     public const int ENOSYS = 38;
+    public const int EOPNOTSUPP = 95;
     public const int ENOTSUPP = 524;
 
     public static string Name(int errno) => errno switch
@@ -35,10 +36,13 @@ public static class Errno
         EINVAL => "EINVAL",
         ENOSPC => "ENOSPC",
         ENOSYS => "ENOSYS",
+        EOPNOTSUPP => "EOPNOTSUPP",
         ENOTSUPP => "ENOTSUPP",
         _ => $"errno {errno}",
     };
 
-    /// <summary>"EPERM (Operation not permitted)".</summary>
-    public static string Describe(int errno) => $"{Name(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
+    /// <summary>"EPERM (Operation not permitted)"; ENOTSUPP is kernel-internal, so libc has no text for it.</summary>
+    public static string Describe(int errno) => errno == ENOTSUPP
+        ? "ENOTSUPP (Operation not supported by this map type or kernel)"
+        : $"{Name(errno)} ({Marshal.GetPInvokeErrorMessage(errno)})";
 }
