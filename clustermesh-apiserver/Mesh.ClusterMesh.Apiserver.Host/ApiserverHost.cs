@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.ClusterMesh.Apiserver.Export;
-using Mesh.ClusterMesh.Apiserver.Host.Configuration;
+using Mesh.ClusterMesh.Config;
 using Mesh.ClusterMesh.Apiserver.Host.Http;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 using Mesh.ClusterMesh.Export;
@@ -58,7 +58,7 @@ public static partial class ApiserverHost
         var reflectors = new List<RemoteClusterReflector>();
         foreach (var remote in remotes)
         {
-            var store = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(remote.Client, loggers, time)), new KvStoreOptions(), time, loggers);
+            var store = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(remote.ConnectOptions(), loggers, time)), new KvStoreOptions(), time, loggers);
             remoteStores.Add(store);
             reflectors.Add(new RemoteClusterReflector(remote.Name, store, kv, new ClusterLimits(options.MaxConnectedClusters), options.ClusterId, time, loggers));
         }
