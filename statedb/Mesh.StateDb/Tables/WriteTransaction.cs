@@ -32,6 +32,8 @@ public sealed class WriteTransaction<TRow, TKey> : IDisposable
     /// <summary>Number of rows as seen by this transaction.</summary>
     public int Count => _rows?.Count ?? _base.Count;
 
+    public TKey KeyOf(TRow row) => _table.KeyOf(row);
+
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TRow row)
     {
         if (TryGetStored(key, out var stored))
