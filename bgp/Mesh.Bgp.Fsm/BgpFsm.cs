@@ -128,7 +128,7 @@ public static class BgpFsm
         [
             new StopTimer(FsmTimer.ConnectRetry),
             new SendMessage(KeepaliveMessage.Instance),
-            new StartTimer(FsmTimer.Keepalive, HoldTimeNegotiation.KeepaliveInterval(hold)),
+            new StartTimer(FsmTimer.Keepalive, config.KeepaliveInterval(hold)),
             new StartTimer(FsmTimer.Hold, TimeSpan.FromSeconds(hold)),
         ]);
     }
@@ -185,7 +185,7 @@ public static class BgpFsm
         FsmEventType.HoldTimerExpires => Fail(config, current, NotificationMessage.HoldTimerExpired(), "hold timer expired"),
         FsmEventType.KeepaliveTimerExpires when current.NegotiatedHoldTime > 0 => new(
             current,
-            [new SendMessage(KeepaliveMessage.Instance), new StartTimer(FsmTimer.Keepalive, HoldTimeNegotiation.KeepaliveInterval(current.NegotiatedHoldTime))]),
+            [new SendMessage(KeepaliveMessage.Instance), new StartTimer(FsmTimer.Keepalive, config.KeepaliveInterval(current.NegotiatedHoldTime))]),
         FsmEventType.DecodeError when e.Error is not null => Fail(config, current, NotificationMessage.From(e.Error), e.Error.Reason),
         FsmEventType.OpenCollisionDump => Fail(config, current, NotificationMessage.Cease(CeaseSubcode.ConnectionCollisionResolution), "connection collision"),
         FsmEventType.NotifMsg => Fail(config, current, null, $"peer sent {e.Message}"),

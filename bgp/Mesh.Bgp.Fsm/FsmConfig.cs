@@ -18,10 +18,23 @@ public sealed record FsmConfig(uint LocalAsn, uint PeerAsn, uint RouterId)
     /// <summary>Delay before an automatic restart after the session failed; zero disables automatic restart.</summary>
     public TimeSpan IdleHoldTime { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Keepalive interval wanted (Cilium's <c>keepAliveTimeSeconds</c>); null sends keepalives every third of the
+    /// negotiated hold time. It never exceeds a third of the negotiated hold time.
+    /// </summary>
+    public TimeSpan? KeepaliveTime { get; init; }
+
     /// <summary>Passive: never initiate a connection, wait for the peer's.</summary>
     public bool Passive { get; init; }
 
     public ValueArray<BgpCapability> Capabilities { get; init; }
+
+    /// <summary>The keepalive interval for a negotiated hold time: the configured one, at most a third of the hold time.</summary>
+    public TimeSpan KeepaliveInterval(ushort negotiatedHoldTime)
+    {
+        var third = Negotiation.HoldTimeNegotiation.KeepaliveInterval(negotiatedHoldTime);
+        return KeepaliveTime is { } wanted && wanted > TimeSpan.Zero && wanted < third ? wanted : third;
+    }
 
     public OpenMessage CreateOpen() => OpenMessage.Create(LocalAsn, HoldTime, RouterId, Capabilities.ToArray());
 

@@ -26,6 +26,11 @@ public static class KubeObjectReader
             ("", "Service") => ReadService(o),
             ("discovery.k8s.io", "EndpointSlice") => ReadEndpointSlice(o),
             ("multicluster.x-k8s.io", "ServiceExport") => new ServiceExport(Meta(o, namespaced: true)),
+            ("", "Secret") => SecretReader.Read(o),
+            ("cilium.io", "CiliumBGPClusterConfig") => CiliumBgpReader.ReadClusterConfig(o),
+            ("cilium.io", "CiliumBGPPeerConfig") => CiliumBgpReader.ReadPeerConfig(o),
+            ("cilium.io", "CiliumBGPAdvertisement") => CiliumBgpReader.ReadAdvertisement(o),
+            ("cilium.io", "CiliumBGPNodeConfigOverride") => CiliumBgpReader.ReadNodeConfigOverride(o),
             _ => null,
         };
     }
@@ -44,7 +49,7 @@ public static class KubeObjectReader
         return $"{kind} {ns}{name}";
     }
 
-    private static ObjectMeta Meta(JsonFields o, bool namespaced)
+    internal static ObjectMeta Meta(JsonFields o, bool namespaced)
     {
         var meta = o.Object("metadata") ?? throw new KubeObjectException("metadata", "missing");
         var name = meta.String("name");
