@@ -98,19 +98,6 @@ public sealed partial class Reconciler<TRow, TKey>
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var worked = false;
-                var batch = changes.Next();
-                if (batch.Count > 0)
-                {
-                    await ProcessChangesAsync(batch, cancellationToken);
-                    worked = true;
-                }
-                var now = _time.GetUtcNow();
-                if (_retries.NextDue <= now)
-                {
-                    await ProcessRetriesAsync(now, cancellationToken);
-                    worked = true;
-                }
                 var full = Interlocked.Exchange(ref _fullRequested, 0) == 1 || _time.GetUtcNow() >= _nextFull;
                 if (!initializationSeen && initialized.IsCompleted)
                 {
@@ -118,10 +105,23 @@ public sealed partial class Reconciler<TRow, TKey>
                     LogTableInitialized(_options.Name, _table.Name);
                     full = true;
                 }
+                var worked = full;
+                var batch = changes.Next();
+                if (batch.Count > 0)
+                {
+                    // A full reconciliation reads a snapshot taken after this batch: it re-applies those rows itself.
+                    await ProcessChangesAsync(batch, deletesOnly: full, cancellationToken);
+                    worked = true;
+                }
+                var now = _time.GetUtcNow();
+                if (!full && _retries.NextDue <= now)
+                {
+                    await ProcessRetriesAsync(now, cancellationToken);
+                    worked = true;
+                }
                 if (full)
                 {
                     await FullReconciliationAsync(cancellationToken);
-                    worked = true;
                 }
                 if (worked)
                 {
@@ -183,7 +183,7 @@ public sealed partial class Reconciler<TRow, TKey>
         wake?.TrySetResult();
     }
 
-    private async Task ProcessChangesAsync(IReadOnlyList<Change<TRow>> batch, CancellationToken cancellationToken)
+    private async Task ProcessChangesAsync(IReadOnlyList<Change<TRow>> batch, bool deletesOnly, CancellationToken cancellationToken)
     {
         var updates = new List<StoredRow<TRow>>();
         var deletes = new List<TRow>();
@@ -192,6 +192,10 @@ public sealed partial class Reconciler<TRow, TKey>
             if (change.Deleted)
             {
                 deletes.Add(change.Row);
+                continue;
+            }
+            if (deletesOnly)
+            {
                 continue;
             }
             var kind = change.Row.Status.Kind;
