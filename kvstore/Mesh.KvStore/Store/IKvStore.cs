@@ -1,3 +1,5 @@
+using Mesh.KvStore.Backend;
+
 namespace Mesh.KvStore.Store;
 
 /// <summary>
@@ -19,6 +21,12 @@ public interface IKvStore : IAsyncDisposable
     /// allows at most 128 operations per transaction by default.
     /// </summary>
     Task WriteBatchAsync(IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteBatchAsync"/> guarded by <paramref name="guards"/> in the same transaction: nothing is written
+    /// and the result is false when one of them does not hold (e.g. a fence on an owner key's create revision).
+    /// </summary>
+    Task<bool> WriteBatchIfAsync(IReadOnlyList<TxnCompare> guards, IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken);
 
     /// <summary>Writes only if the key does not exist; false when it already did.</summary>
     Task<bool> CreateOnlyAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken);

@@ -78,9 +78,14 @@ internal sealed partial class KvStore : IKvStore
         await WithLeaseAsync(key, lease => _backend.PutAsync(key, value, lease, false, cancellationToken), cancellationToken);
     }
 
-    public async Task WriteBatchAsync(IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken)
+    public Task WriteBatchAsync(IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken) =>
+        WriteBatchIfAsync([], writes, withLease, cancellationToken);
+
+    public async Task<bool> WriteBatchIfAsync(IReadOnlyList<TxnCompare> guards, IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(guards);
         ArgumentNullException.ThrowIfNull(writes);
+        var succeeded = false;
         for (var attempt = 0; ; attempt++)
         {
             var operations = new TxnOperation[writes.Count];
@@ -104,7 +109,7 @@ internal sealed partial class KvStore : IKvStore
             }
             try
             {
-                await TrackAsync(() => _backend.TxnAsync(new TxnRequest([], operations, []), cancellationToken));
+                succeeded = (await TrackAsync(() => _backend.TxnAsync(new TxnRequest(guards, operations, []), cancellationToken))).Succeeded;
                 break;
             }
             catch (KvLeaseNotFoundException) when (attempt == 0)
@@ -121,11 +126,13 @@ internal sealed partial class KvStore : IKvStore
         }
         foreach (var write in writes)
         {
-            if (write.IsDelete || !withLease)
+            // A refused batch changed nothing: the bookkeeping stays as it was (at worst a spare lease-lost report).
+            if (succeeded && (write.IsDelete || !withLease))
             {
                 _leases.Release(write.Key);
             }
         }
+        return succeeded;
     }
 
     public async Task<bool> CreateOnlyAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken)

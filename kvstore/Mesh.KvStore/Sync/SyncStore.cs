@@ -206,7 +206,17 @@ public sealed partial class SyncStore : IAsyncDisposable
                 writes.Add(new KvWrite(key, value));
             }
             _batchesInFlight++;
-            _ = ReportAsync(keys, _kv.WriteBatchAsync(writes, Options.WithLease, cancellationToken));
+            _ = ReportAsync(keys, Options.Guards.Count == 0
+                ? _kv.WriteBatchAsync(writes, Options.WithLease, cancellationToken)
+                : GuardedWriteAsync(writes, cancellationToken));
+        }
+    }
+
+    private async Task GuardedWriteAsync(List<KvWrite> writes, CancellationToken cancellationToken)
+    {
+        if (!await _kv.WriteBatchIfAsync(Options.Guards, writes, Options.WithLease, cancellationToken))
+        {
+            throw new KvGuardFailedException($"a guard of {Options.Prefix} did not hold; nothing was written");
         }
     }
 

@@ -1,3 +1,5 @@
+using Mesh.KvStore.Backend;
+
 namespace Mesh.KvStore.Sync;
 
 /// <summary>What a <see cref="SyncStore"/> owns and how it writes.</summary>
@@ -14,6 +16,12 @@ public sealed record SyncStoreOptions
 
     /// <summary>Metrics label: what this store writes (e.g. <c>nodes</c>, or <c>cache/ip</c>).</summary>
     public string Scope { get; init; } = "sync";
+
+    /// <summary>
+    /// Compares every write transaction must pass (e.g. the owner key's create revision, so a writer that lost
+    /// ownership can never write); a refused batch counts as a failed write and is retried with backoff.
+    /// </summary>
+    public IReadOnlyList<TxnCompare> Guards { get; init; } = [];
 
     /// <summary>Bind every key to the process's lease (Cilium: yes).</summary>
     public bool WithLease { get; init; } = true;
