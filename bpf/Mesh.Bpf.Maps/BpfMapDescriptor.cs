@@ -11,9 +11,10 @@ public sealed record BpfMapDescriptor
     public BpfMapDescriptor(string name, BpfMapType type, int keySize, int valueSize, int maxEntries, BpfMapFlags flags)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (name.AsSpan().IndexOfAnyExcept(NameCharacters) >= 0 || name[0] == '.')
+        if (name.AsSpan().IndexOfAnyExcept(NameCharacters) >= 0)
         {
-            throw new ArgumentException($"map name '{name}' may only contain [A-Za-z0-9_.] and not start with '.'", nameof(name));
+            // bpffs rejects pin names with '.', so the kernel's [A-Za-z0-9_.] is narrowed to what can be pinned.
+            throw new ArgumentException($"map name '{name}' may only contain [A-Za-z0-9_]", nameof(name));
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keySize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valueSize);
@@ -27,7 +28,7 @@ public sealed record BpfMapDescriptor
     }
 
     private static readonly System.Buffers.SearchValues<char> NameCharacters =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 
     public string Name { get; }
 

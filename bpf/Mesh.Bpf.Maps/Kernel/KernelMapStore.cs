@@ -10,7 +10,8 @@ namespace Mesh.Bpf.Maps.Kernel;
 /// </summary>
 internal sealed class KernelMapStore : IBpfMapStore
 {
-    private const string ReplacingSuffix = ".replacing";
+    // bpffs refuses names containing '.', so the staging pin uses a suffix no Cilium map has.
+    private const string ReplacingSuffix = "__replacing";
 
     private readonly ILogger _logger;
 
