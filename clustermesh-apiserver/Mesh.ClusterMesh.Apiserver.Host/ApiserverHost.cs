@@ -5,6 +5,7 @@ using Mesh.ClusterMesh.Apiserver.Export;
 using Mesh.ClusterMesh.Config;
 using Mesh.ClusterMesh.Apiserver.Host.Http;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
+using Mesh.ClusterMesh.Apiserver.KvStoreMesh.Ownership;
 using Mesh.ClusterMesh.Export;
 using Mesh.KvStore.Cilium.Keys;
 using Mesh.KvStore.Cilium.Validation;
@@ -37,31 +38,45 @@ public static partial class ApiserverHost
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(ready);
         var time = TimeProvider.System;
-        var configErrors = new List<string>();
-        var remotes = options.ClusterMeshConfigDirectory is { } dir
-            ? RemoteClusterConfig.LoadDirectory(dir, options.ClusterName, configErrors)
-            : [];
-        var logger = loggers.CreateLogger(typeof(ApiserverHost).FullName!);
-        foreach (var error in configErrors)
-        {
-            LogSkippedRemote(logger, error);
-        }
 
         using var metrics = new SyncStoreMetrics();
         using var prometheus = new PrometheusText("cilium_clustermesh_apiserver_", "Mesh.");
-        await using var kv = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(LocalClient(options), loggers, time)), new KvStoreOptions(), time, loggers);
+        var localBackend = new EtcdKvBackend(EtcdClientFactory.Create(LocalClient(options), loggers, time));
+        await using var localTransport = localBackend;
+        await using var kv = KvStoreFactory.Create(localBackend, new KvStoreOptions(), time, loggers);
         IObjectSource source = options.ManifestsDirectory is { } manifests
             ? new ManifestDirectorySource(manifests, time, loggers.CreateLogger<ManifestDirectorySource>())
             : new KubernetesObjectSource(KubeConfigLoader.LoadFile(options.Kubeconfig!), time, loggers.CreateLogger<KubernetesObjectSource>());
         await using var exporter = new ClusterExporter(kv, source, new ExportOptions(options.ClusterName, options.ClusterId), time, loggers, metrics);
-        var remoteStores = new List<IKvStore>();
-        var reflectors = new List<RemoteClusterReflector>();
-        foreach (var remote in remotes)
-        {
-            var store = KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(remote.ConnectOptions(), loggers, time)), new KvStoreOptions(), time, loggers);
-            remoteStores.Add(store);
-            reflectors.Add(new RemoteClusterReflector(remote.Name, store, kv, new ClusterLimits(options.MaxConnectedClusters), options.ClusterId, time, loggers));
-        }
+
+        // Every replica campaigns for each remote; the owner key's lease decides which one reflects it.
+        var ownership = new EtcdRemoteOwnership(
+            localBackend,
+            new EtcdRemoteOwnershipOptions { Holder = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40], Ttl = options.OwnerLeaseTtl },
+            time,
+            loggers.CreateLogger<EtcdRemoteOwnership>());
+        var mesh = new KvStoreMesh.KvStoreMesh(
+            kv,
+            new KvStoreMeshOptions
+            {
+                LocalClusterName = options.ClusterName,
+                LocalClusterId = options.ClusterId,
+                Limits = new ClusterLimits(options.MaxConnectedClusters),
+                PerClusterReadyTimeout = options.PerClusterReadyTimeout,
+                GlobalReadyTimeout = options.GlobalReadyTimeout,
+            },
+            remote =>
+            {
+                var backend = new EtcdKvBackend(EtcdClientFactory.Create(remote.ConnectOptions(), loggers, time));
+                return new RemoteConnection(KvStoreFactory.Create(backend, new KvStoreOptions(), time, loggers), backend);
+            },
+            ownership,
+            time,
+            loggers,
+            metrics);
+        var configDirectory = options.ClusterMeshConfigDirectory is { } dir
+            ? new ClusterMeshConfigDirectory(dir, options.ClusterName, time, loggers.CreateLogger<ClusterMeshConfigDirectory>())
+            : null;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -79,18 +94,21 @@ public static partial class ApiserverHost
             var status = await kv.StatusAsync(ct);
             return status.Connected ? Results.Text("ok") : Results.Text($"kvstore unreachable: {status.LastError}", statusCode: 500);
         });
-        app.MapGet("/readyz", () => exporter.IsReady && reflectors.All(r => r.Status.Ready)
+        app.MapGet("/readyz", () => exporter.IsReady && (configDirectory is null || mesh.IsReady)
             ? Results.Text("Ready")
             : Results.Text("NotReady", statusCode: 500));
         app.MapGet("/metrics", () => Results.Text(prometheus.Render(), "text/plain; version=0.0.4"));
         app.MapGet("/v1/status", async (CancellationToken ct) =>
-            Results.Text(StatusJson(options, exporter, reflectors, await kv.StatusAsync(ct)).ToJsonString(Json), "application/json"));
+            Results.Text(StatusJson(options, exporter, mesh.Statuses, await kv.StatusAsync(ct)).ToJsonString(Json), "application/json"));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await app.StartAsync(stop.Token);
         ready(string.Join(", ", app.Urls));
         var runs = new List<Task> { exporter.RunAsync(stop.Token) };
-        runs.AddRange(reflectors.Select(r => r.RunAsync(stop.Token)));
+        if (configDirectory is not null)
+        {
+            runs.Add(mesh.RunAsync(configDirectory.WatchAsync(stop.Token), stop.Token));
+        }
         try
         {
             await Task.WhenAny(Task.WhenAll(runs), Task.Delay(Timeout.Infinite, cancellationToken));
@@ -102,14 +120,6 @@ public static partial class ApiserverHost
         await stop.CancelAsync();
         await Task.WhenAll(runs).ContinueWith(_ => { }, TaskScheduler.Default);
         await app.StopAsync(CancellationToken.None);
-        foreach (var reflector in reflectors)
-        {
-            await reflector.DisposeAsync();
-        }
-        foreach (var store in remoteStores)
-        {
-            await store.DisposeAsync();
-        }
         return 0;
     }
 
@@ -125,7 +135,7 @@ public static partial class ApiserverHost
     };
 
     /// <summary>The status document (field names of Cilium's ClusterMeshStatus/RemoteCluster, spec §2.8).</summary>
-    internal static JsonObject StatusJson(ApiserverOptions options, ClusterExporter exporter, IReadOnlyList<RemoteClusterReflector> reflectors, KvStoreStatus kvstore)
+    internal static JsonObject StatusJson(ApiserverOptions options, ClusterExporter exporter, IReadOnlyList<RemoteClusterStatus> remotes, KvStoreStatus kvstore)
     {
         var synced = new JsonObject();
         foreach (var (resource, done) in exporter.Synced)
@@ -138,7 +148,7 @@ public static partial class ApiserverHost
             counts[Name(resource)] = count;
         }
         var clusters = new JsonArray();
-        foreach (var status in reflectors.Select(r => r.Status))
+        foreach (var status in remotes)
         {
             clusters.Add(new JsonObject
             {
@@ -146,6 +156,7 @@ public static partial class ApiserverHost
                 ["ready"] = status.Ready,
                 ["connected"] = status.Connected,
                 ["status"] = status.LastError ?? (status.Ready ? "synced" : "syncing"),
+                ["owned"] = status.Owned,
                 ["config"] = new JsonObject
                 {
                     ["required"] = true,
@@ -188,9 +199,6 @@ public static partial class ApiserverHost
             ["clusters"] = clusters,
         };
     }
-
-    [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Skipping remote cluster config {Error}")]
-    private static partial void LogSkippedRemote(ILogger logger, string error);
 
     private static string Name(CiliumResource resource) => resource switch
     {

@@ -34,6 +34,15 @@ public sealed record ApiserverOptions
 
     public uint MaxConnectedClusters { get; init; } = ClusterLimits.DefaultMaxConnectedClusters;
 
+    /// <summary>KVStoreMesh: a remote that cannot connect within this time is disregarded for readiness.</summary>
+    public TimeSpan PerClusterReadyTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>KVStoreMesh: ready regardless after this time.</summary>
+    public TimeSpan GlobalReadyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>HA: TTL of the lease of each remote's owner key; a dead replica's remotes move within it.</summary>
+    public TimeSpan OwnerLeaseTtl { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Every problem, each naming its flag.</summary>
     public IReadOnlyList<string> Validate()
     {

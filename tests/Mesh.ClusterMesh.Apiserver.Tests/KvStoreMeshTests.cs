@@ -71,8 +71,8 @@ public sealed class KvStoreMeshTests : IAsyncDisposable
     public async Task Reflector_ValidRemote_MirrorsIntoCacheWithCachedConfigAndCanaries()
     {
         await StartExporterAsync("remote1", 7);
-        var reflector = new RemoteClusterReflector("remote1", _remote, _local, new ClusterLimits(), 1, TimeProvider.System, NullLoggerFactory.Instance);
-        _runs.Add(reflector.RunAsync(_stop.Token));
+        var reflector = new RemoteClusterReflector("remote1", _local, new ClusterLimits(), 1, TimeProvider.System, NullLoggerFactory.Instance);
+        _runs.Add(reflector.RunAsync(_remote, _stop.Token));
 
         await reflector.ReadyTask.WaitAsync(Patience);
 
@@ -99,8 +99,8 @@ public sealed class KvStoreMeshTests : IAsyncDisposable
     public async Task Reflector_RemoteWithOurClusterId_RefusedWithReasonInStatus()
     {
         await _remote.UpdateAsync(CiliumKeys.ClusterConfig("remote1"), CiliumClusterConfigCodec.Encode(new CiliumClusterConfig(1, new ClusterCapabilities { SyncedCanaries = true })), withLease: false, CancellationToken.None);
-        var reflector = new RemoteClusterReflector("remote1", _remote, _local, new ClusterLimits(), 1, TimeProvider.System, NullLoggerFactory.Instance);
-        _runs.Add(reflector.RunAsync(_stop.Token));
+        var reflector = new RemoteClusterReflector("remote1", _local, new ClusterLimits(), 1, TimeProvider.System, NullLoggerFactory.Instance);
+        _runs.Add(reflector.RunAsync(_remote, _stop.Token));
 
         await Eventually.UntilAsync(() => Task.FromResult(reflector.Status.Failures > 0));
 

@@ -1,3 +1,4 @@
+using Mesh.KvStore.Backend;
 using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
 using Mesh.KvStore.Cilium.Validation;
@@ -13,6 +14,10 @@ namespace Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 /// each of the five kinds waits for the remote's canary, mirrors the remote prefix into the local
 /// <c>cilium/cache/&lt;type&gt;/v1/&lt;remote&gt;</c> with leases, and writes the cache canary once listed. The local
 /// <c>cilium/cluster-config/&lt;remote&gt;</c> says <c>cached: true</c> so agents read the cache.
+/// One instance lives for one ownership term: the caches (<see cref="RunCachesAsync"/>) persist across connections
+/// (<see cref="ConnectAsync"/>), so a reconnect deletes only what vanished meanwhile (mark and sweep); the first
+/// sync of a term also deletes cache keys no longer in the remote that an earlier owner left behind. Every local
+/// write carries the term's fence.
 /// </summary>
 public sealed partial class RemoteClusterReflector : IAsyncDisposable
 {
@@ -20,8 +25,8 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         [CiliumResource.Nodes, CiliumResource.Services, CiliumResource.ServiceExports, CiliumResource.Ips, CiliumResource.Identities];
 
     private readonly string _name;
-    private readonly IKvStore _remote;
     private readonly IKvStore _local;
+    private readonly IReadOnlyList<TxnCompare> _fence;
     private readonly ClusterLimits _limits;
     private readonly uint _localClusterId;
     private readonly TimeProvider _time;
@@ -30,17 +35,21 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     private readonly Dictionary<CiliumResource, SyncStore> _caches = [];
     private readonly Dictionary<CiliumResource, WatchStore<byte[]>> _mirrors = [];
     private readonly Lock _gate = new();
+    private readonly HashSet<CiliumResource> _swept = [];
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CiliumClusterConfig? _config;
     private int _failures;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
 
-    public RemoteClusterReflector(string name, IKvStore remote, IKvStore local, ClusterLimits limits, uint localClusterId, TimeProvider time, ILoggerFactory loggers)
+    // fence: compares added to every local write (the owner key of this term); empty for a single replica.
+    public RemoteClusterReflector(
+        string name, IKvStore local, ClusterLimits limits, uint localClusterId, TimeProvider time, ILoggerFactory loggers, IReadOnlyList<TxnCompare>? fence = null, SyncStoreMetrics? metrics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         _name = name;
-        _remote = remote ?? throw new ArgumentNullException(nameof(remote));
         _local = local ?? throw new ArgumentNullException(nameof(local));
+        _fence = fence ?? [];
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _localClusterId = localClusterId;
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -56,14 +65,16 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                     SourceCluster = name,
                     CanaryKey = CiliumKeys.SyncCanary(name, CiliumKeys.CanarySuffix(resource, cached: true)),
                     Scope = $"cache/{resource.ToString().ToLowerInvariant()}",
+                    Guards = _fence,
                 },
                 time,
-                loggers.CreateLogger<SyncStore>());
+                loggers.CreateLogger<SyncStore>(),
+                metrics);
             _caches[resource] = cache;
             _mirrors[resource] = new WatchStore<byte[]>(
                 CiliumKeys.SourcePrefix(resource, name, cached: false),
                 (_, value) => WatchStoreDecode<byte[]>.Accept(value.ToArray()),
-                change => Mirror(cache, change),
+                change => Mirror(resource, cache, change),
                 loggers.CreateLogger<WatchStore<byte[]>>());
         }
     }
@@ -92,12 +103,24 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when a connection first retrieved a valid cluster config (and wrote the cached one).</summary>
+    public Task ConnectedTask => _connected.Task;
+
     /// <summary>Completes when every kind of the remote is mirrored and its cache canary written.</summary>
     public Task ReadyTask => Task.WhenAll(_caches.Values.Select(c => c.SyncedTask));
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the cache writers until cancelled (the whole term).</summary>
+    public Task RunCachesAsync(CancellationToken cancellationToken) => Task.WhenAll(_caches.Values.Select(c => c.RunAsync(cancellationToken)));
+
+    /// <summary>One connection to the remote: config, then the five mirrors, until cancelled.</summary>
+    public async Task ConnectAsync(IKvStore remote, CancellationToken cancellationToken)
     {
-        var config = await RetrieveConfigAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(remote);
+        lock (_gate)
+        {
+            _config = null;
+        }
+        var config = await RetrieveConfigAsync(remote, cancellationToken);
         if (config is null)
         {
             return;
@@ -109,11 +132,19 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
             MaxConnectedClusters = config.Capabilities.MaxConnectedClusters,
             ServiceExportsEnabled = config.Capabilities.ServiceExportsEnabled,
         } };
-        await _local.UpdateAsync(CiliumKeys.ClusterConfig(_name), CiliumClusterConfigCodec.Encode(cached), withLease: true, cancellationToken);
-        var loops = _caches.Values.Select(c => c.RunAsync(cancellationToken)).ToList();
-        loops.AddRange(Resources.Select(r => ReflectAsync(r, config, cancellationToken)));
-        await Task.WhenAll(loops);
+        await WriteAsync([new KvWrite(CiliumKeys.ClusterConfig(_name), CiliumClusterConfigCodec.Encode(cached))], withLease: true, cancellationToken);
+        lock (_gate)
+        {
+            _config = config;
+        }
+        LogConnected(_name, config.Id);
+        _connected.TrySetResult();
+        await Task.WhenAll(Resources.Select(r => ReflectAsync(remote, r, config, cancellationToken)));
     }
+
+    /// <summary>Caches and one connection together, until cancelled.</summary>
+    public Task RunAsync(IKvStore remote, CancellationToken cancellationToken) =>
+        Task.WhenAll(RunCachesAsync(cancellationToken), ConnectAsync(remote, cancellationToken));
 
     /// <summary>
     /// The remote was removed from the configuration: delete its config first (agents stop using it), then its
@@ -121,11 +152,11 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        await _local.DeleteAsync(CiliumKeys.ClusterConfig(_name), cancellationToken);
-        await _local.DeletePrefixAsync(CiliumKeys.SyncCanaries(_name), cancellationToken);
+        await WriteAsync([new KvWrite(CiliumKeys.ClusterConfig(_name), null)], withLease: false, cancellationToken);
+        await DeletePrefixAsync(CiliumKeys.SyncCanaries(_name), cancellationToken);
         foreach (var resource in Resources)
         {
-            await _local.DeletePrefixAsync(CiliumKeys.AsPrefix(CiliumKeys.CachePrefixFor(resource, _name)), cancellationToken);
+            await DeletePrefixAsync(CiliumKeys.AsPrefix(CiliumKeys.CachePrefixFor(resource, _name)), cancellationToken);
         }
         LogDrained(_name);
     }
@@ -138,7 +169,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         }
     }
 
-    private static void Mirror(SyncStore cache, WatchStoreChange<byte[]> change)
+    private void Mirror(CiliumResource resource, SyncStore cache, WatchStoreChange<byte[]> change)
     {
         switch (change.Kind)
         {
@@ -149,12 +180,71 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                 cache.Delete(change.Name);
                 break;
             case WatchStoreChangeKind.Synced:
-                cache.MarkSynced();
+                bool first;
+                lock (_gate)
+                {
+                    first = _swept.Add(resource);
+                }
+                if (first)
+                {
+                    // The canary must only follow a clean cache: sweep first (off the watch loop), then mark synced.
+                    _ = SweepThenMarkSyncedAsync(resource, cache);
+                }
                 break;
         }
     }
 
-    private async Task<CiliumClusterConfig?> RetrieveConfigAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes cache keys of <paramref name="resource"/> that the remote no longer has (left by an earlier run or
+    /// owner). Each delete is conditional on the key's listed revision, so a key this term writes meanwhile survives.
+    /// </summary>
+    private async Task SweepThenMarkSyncedAsync(CiliumResource resource, SyncStore cache)
+    {
+        var prefix = CiliumKeys.AsPrefix(CiliumKeys.CachePrefixFor(resource, _name));
+        try
+        {
+            var listed = await _local.ListPrefixAsync(prefix, CancellationToken.None);
+            var live = _mirrors[resource].Entries;
+            var swept = 0;
+            foreach (var entry in listed.Entries)
+            {
+                if (!live.ContainsKey(entry.Key[prefix.Length..])
+                    && await _local.WriteBatchIfAsync([.. _fence, TxnCompare.ModRevision(entry.Key, CompareResult.Equal, entry.ModRevision)], [new KvWrite(entry.Key, null)], withLease: false, CancellationToken.None))
+                {
+                    swept++;
+                }
+            }
+            if (swept > 0)
+            {
+                LogSwept(_name, swept, prefix);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Left-overs then expire with their old lease; the mirror itself is complete.
+            LogSweepFailed(_name, prefix, e.Message);
+        }
+        cache.MarkSynced();
+    }
+
+    private async Task WriteAsync(IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken)
+    {
+        if (!await _local.WriteBatchIfAsync(_fence, writes, withLease, cancellationToken))
+        {
+            throw new KvGuardFailedException($"ownership of remote cluster '{_name}' was lost; nothing was written");
+        }
+    }
+
+    private async Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var keys = (await _local.ListPrefixAsync(prefix, cancellationToken)).Entries.Select(e => new KvWrite(e.Key, null)).ToList();
+        foreach (var chunk in keys.Chunk(128))
+        {
+            await WriteAsync(chunk, withLease: false, cancellationToken);
+        }
+    }
+
+    private async Task<CiliumClusterConfig?> RetrieveConfigAsync(IKvStore remote, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
         while (!cancellationToken.IsCancellationRequested)
@@ -162,7 +252,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
             string reason;
             try
             {
-                var entry = await _remote.GetAsync(CiliumKeys.ClusterConfig(_name), cancellationToken);
+                var entry = await remote.GetAsync(CiliumKeys.ClusterConfig(_name), cancellationToken);
                 if (entry is null)
                 {
                     reason = $"no cluster config at {CiliumKeys.ClusterConfig(_name)} yet";
@@ -177,10 +267,8 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                     {
                         lock (_gate)
                         {
-                            _config = decoded.Value;
                             _lastError = null;
                         }
-                        LogConnected(_name, decoded.Value!.Id);
                         return decoded.Value;
                     }
                     reason = rejection.Detail;
@@ -197,7 +285,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         return null;
     }
 
-    private async Task ReflectAsync(CiliumResource resource, CiliumClusterConfig config, CancellationToken cancellationToken)
+    private async Task ReflectAsync(IKvStore remote, CiliumResource resource, CiliumClusterConfig config, CancellationToken cancellationToken)
     {
         try
         {
@@ -206,12 +294,12 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                 // Start mirroring only once the remote says this kind is complete (spec §1.5), so a half-synced
                 // remote never makes the cache look complete.
                 var canary = CiliumKeys.SyncCanary(_name, CiliumKeys.CanarySuffix(resource, config.Capabilities.Cached));
-                while (await _remote.GetAsync(canary, cancellationToken) is null)
+                while (await remote.GetAsync(canary, cancellationToken) is null)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
                 }
             }
-            await _mirrors[resource].WatchAsync(_remote, cancellationToken);
+            await _mirrors[resource].WatchAsync(remote, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -219,7 +307,8 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         }
     }
 
-    private void RecordFailure(string reason)
+    /// <summary>A failure seen by the owner (e.g. a connection that ended with an error): counted in the status.</summary>
+    internal void RecordFailure(string reason)
     {
         lock (_gate)
         {
@@ -238,4 +327,10 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Remote cluster {Cluster} drained from the cache")]
     private partial void LogDrained(string cluster);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Remote cluster {Cluster}: swept {Count} stale keys under {Prefix}")]
+    private partial void LogSwept(string cluster, int count, string prefix);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Remote cluster {Cluster}: sweeping {Prefix} failed: {Reason}")]
+    private partial void LogSweepFailed(string cluster, string prefix, string reason);
 }
