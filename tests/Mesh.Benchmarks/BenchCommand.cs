@@ -28,6 +28,9 @@ internal static class BenchCommand
             case "bgp-fuzz":
                 report = BgpFuzzBench.Run(options);
                 break;
+            case "bpf-maps":
+                report = Bpf.BpfMapsBench.Run(options);
+                break;
             default:
                 await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | apiserver-bootstrap [--identities N] [--endpoints N] [--services N] | bgp-fuzz [--inputs N]");
                 return 2;
