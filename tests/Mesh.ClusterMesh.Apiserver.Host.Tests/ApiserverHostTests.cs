@@ -51,6 +51,8 @@ public sealed class ApiserverHostTests
                 ClusterMeshConfigDirectory = meshConfig,
                 HealthAddress = "127.0.0.1",
                 HealthPort = port,
+                // The broken remote never connects: it stops counting for readiness after this.
+                PerClusterReadyTimeout = TimeSpan.FromSeconds(2),
             };
             options.Validate().Should().BeEmpty();
             runs.Add(ApiserverHost.RunAsync(options, NullLoggerFactory.Instance, _ => { }, stop.Token));
@@ -61,8 +63,17 @@ public sealed class ApiserverHostTests
             (await http.GetStringAsync(new Uri("/healthz", UriKind.Relative))).Should().Be("ok");
             using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/status", UriKind.Relative)));
             status.RootElement.GetProperty("ready").GetBoolean().Should().BeTrue();
-            var remote = status.RootElement.GetProperty("clusters").EnumerateArray().Single();
-            remote.GetProperty("name").GetString().Should().Be("cluster2");
+            var clusters = status.RootElement.GetProperty("clusters").EnumerateArray().ToList();
+            clusters.Select(c => c.GetProperty("name").GetString()).Should().Equal("broken", "cluster2");
+            clusters[0].GetProperty("ready").GetBoolean().Should().BeFalse();
+            clusters[0].GetProperty("status").GetString().Should().Contain("endpoint 'not a url'", "an unusable config is refused with its reason");
+            await Eventually.UntilAsync(async () =>
+            {
+                using var again = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/status", UriKind.Relative)));
+                return again.RootElement.GetProperty("clusters")[1].GetProperty("ready").GetBoolean();
+            });
+            using var synced = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/status", UriKind.Relative)));
+            var remote = synced.RootElement.GetProperty("clusters")[1];
             remote.GetProperty("ready").GetBoolean().Should().BeTrue();
             remote.GetProperty("num-endpoints").GetInt32().Should().Be(1);
             remote.GetProperty("config").GetProperty("cluster-id").GetInt32().Should().Be(2);
