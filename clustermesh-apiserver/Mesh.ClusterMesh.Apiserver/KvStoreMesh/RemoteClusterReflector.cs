@@ -27,6 +27,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     private readonly string _name;
     private readonly IKvStore _local;
     private readonly IReadOnlyList<TxnCompare> _fence;
+    private readonly IKvStore? _remote;
     private readonly ClusterLimits _limits;
     private readonly uint _localClusterId;
     private readonly TimeProvider _time;
@@ -41,6 +42,13 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     private int _failures;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
+
+    /// <summary>A single replica reflecting one fixed remote connection (in-process meshes such as the demo).</summary>
+    public RemoteClusterReflector(string name, IKvStore remote, IKvStore local, ClusterLimits limits, uint localClusterId, TimeProvider time, ILoggerFactory loggers)
+        : this(name, local, limits, localClusterId, time, loggers)
+    {
+        _remote = remote ?? throw new ArgumentNullException(nameof(remote));
+    }
 
     // fence: compares added to every local write (the owner key of this term); empty for a single replica.
     public RemoteClusterReflector(
@@ -141,6 +149,10 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         _connected.TrySetResult();
         await Task.WhenAll(Resources.Select(r => ReflectAsync(remote, r, config, cancellationToken)));
     }
+
+    /// <summary>Caches and the connection given to the constructor, until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        RunAsync(_remote ?? throw new InvalidOperationException("this reflector was created without a remote connection"), cancellationToken);
 
     /// <summary>Caches and one connection together, until cancelled.</summary>
     public Task RunAsync(IKvStore remote, CancellationToken cancellationToken) =>
