@@ -6,6 +6,7 @@ using Mesh.ClusterMesh.Config;
 using Mesh.ClusterMesh.Apiserver.Host.Http;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh.Ownership;
+using Mesh.ClusterMesh.Apiserver.Metrics;
 using Mesh.ClusterMesh.Export;
 using Mesh.KvStore.Cilium.Keys;
 using Mesh.KvStore.Cilium.Validation;
@@ -39,8 +40,11 @@ public static partial class ApiserverHost
         ArgumentNullException.ThrowIfNull(ready);
         var time = TimeProvider.System;
 
+        using var prometheus = new PrometheusText(MetricNamespaces.Apiserver, "Mesh.");
         using var metrics = new SyncStoreMetrics();
-        using var prometheus = new PrometheusText("cilium_clustermesh_apiserver_", "Mesh.");
+        // KVStoreMesh's caches report the same kvstore metrics under its own namespace.
+        using var meshMeters = new NamespacedMeterFactory(MetricNamespaces.KvStoreMesh);
+        using var meshSyncMetrics = new SyncStoreMetrics(meshMeters);
         var localBackend = new EtcdKvBackend(EtcdClientFactory.Create(LocalClient(options), loggers, time));
         await using var localTransport = localBackend;
         await using var kv = KvStoreFactory.Create(localBackend, new KvStoreOptions(), time, loggers);
@@ -73,7 +77,9 @@ public static partial class ApiserverHost
             ownership,
             time,
             loggers,
-            metrics);
+            meshSyncMetrics);
+        using var apiserverMetrics = new ApiserverMetrics(exporter, options.ClusterName, time);
+        using var meshMetrics = new KvStoreMeshMetrics(mesh, options.ClusterName, time);
         var configDirectory = options.ClusterMeshConfigDirectory is { } dir
             ? new ClusterMeshConfigDirectory(dir, options.ClusterName, time, loggers.CreateLogger<ClusterMeshConfigDirectory>())
             : null;

@@ -81,6 +81,21 @@ public sealed class ApiserverHostTests
             metrics.Should().Contain("# TYPE cilium_clustermesh_apiserver_kvstore_sync_queue_size gauge")
                 .And.Contain("cilium_clustermesh_apiserver_kvstore_initial_sync_completed{action=\"write\",scope=\"ips\",source_cluster=\"cluster1\"} 1");
 
+            // Spec §2.9: the apiserver's and KVStoreMesh's names, each under its own namespace.
+            metrics.Should().Contain("# TYPE cilium_clustermesh_apiserver_kvstore_sync_errors_total counter")
+                .And.Contain("cilium_clustermesh_apiserver_bootstrap_seconds{source_cluster=\"cluster1\"} ")
+                .And.Contain("# TYPE cilium_kvstoremesh_bootstrap_seconds gauge")
+                .And.Contain("cilium_kvstoremesh_remote_clusters{source_cluster=\"cluster1\"} 2")
+                .And.Contain("cilium_kvstoremesh_remote_cluster_readiness_status{source_cluster=\"cluster1\",target_cluster=\"cluster2\"} 1")
+                .And.Contain("cilium_kvstoremesh_remote_cluster_readiness_status{source_cluster=\"cluster1\",target_cluster=\"broken\"} 0")
+                .And.Contain("cilium_kvstoremesh_remote_cluster_failures{source_cluster=\"cluster1\",target_cluster=\"broken\"} 1")
+                .And.Contain("# TYPE cilium_kvstoremesh_remote_cluster_last_failure_ts gauge")
+                .And.Contain("cilium_kvstoremesh_leader_election_master_status{name=\"cluster2\"} 1")
+                .And.Contain("# TYPE cilium_kvstoremesh_kvstore_sync_errors_total counter")
+                .And.Contain("cilium_kvstoremesh_kvstore_sync_queue_size{scope=\"cache/ips\",source_cluster=\"cluster2\"} 0")
+                .And.Contain("cilium_kvstoremesh_kvstore_initial_sync_completed{action=\"write\",scope=\"cache/ips\",source_cluster=\"cluster2\"} 1")
+                .And.NotContain("cilium_clustermesh_apiserver_kvstore_initial_sync_completed{action=\"write\",scope=\"cache/ips\"", "cache writers report under the kvstoremesh namespace");
+
             (await etcd1.Ctl.GetAsync("cilium/state/ip/v1/default/10.1.0.1")).Should().Contain("\"ID\":65636");
             (await etcd1.Ctl.GetAsync("cilium/cache/ip/v1/cluster2/10.2.0.1")).Should().Contain("\"ID\":131172");
             (await etcd1.Ctl.GetAsync("cilium/cluster-config/cluster2")).Should().Contain("\"cached\":true");

@@ -1,12 +1,14 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using Mesh.ClusterMesh.Apiserver.Metrics;
 
 namespace Mesh.ClusterMesh.Apiserver.Host.Http;
 
 /// <summary>
-/// Renders Mesh's System.Diagnostics.Metrics instruments in the Prometheus text format with a process namespace
-/// (e.g. <c>cilium_clustermesh_apiserver_</c>), since no Prometheus exporter package is available here.
+/// Renders Mesh's System.Diagnostics.Metrics instruments in the Prometheus text format, since no Prometheus exporter
+/// package is available here. Each instrument gets its meter's <see cref="MetricNamespaces.TagKey"/> tag as namespace
+/// (e.g. <c>cilium_kvstoremesh_</c>), or the default one (e.g. <c>cilium_clustermesh_apiserver_</c>).
 /// </summary>
 internal sealed class PrometheusText : IDisposable
 {
@@ -26,7 +28,7 @@ internal sealed class PrometheusText : IDisposable
             {
                 lock (_gate)
                 {
-                    _meta[instrument.Name] = (instrument is Counter<long> or ObservableCounter<long> ? "counter" : "gauge", instrument.Description ?? string.Empty);
+                    _meta[FullName(instrument)] = (instrument is Counter<long> or ObservableCounter<long> ? "counter" : "gauge", instrument.Description ?? string.Empty);
                 }
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -46,12 +48,11 @@ internal sealed class PrometheusText : IDisposable
         var text = new StringBuilder();
         lock (_gate)
         {
-            foreach (var (name, (kind, help)) in _meta.OrderBy(m => m.Key, StringComparer.Ordinal))
+            foreach (var (full, (kind, help)) in _meta.OrderBy(m => m.Key, StringComparer.Ordinal))
             {
-                var full = _namespace + name;
                 text.Append("# HELP ").Append(full).Append(' ').AppendLine(help);
                 text.Append("# TYPE ").Append(full).Append(' ').AppendLine(kind);
-                foreach (var ((series, labels), value) in _counters.Concat(_gauges).Where(s => s.Key.Name == name).OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
+                foreach (var ((series, labels), value) in _counters.Concat(_gauges).Where(s => s.Key.Name == full).OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
                 {
                     text.Append(full).Append(labels).Append(' ').AppendLine(value.ToString(CultureInfo.InvariantCulture));
                 }
@@ -65,17 +66,30 @@ internal sealed class PrometheusText : IDisposable
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var labels = Labels(tags);
+        var name = FullName(instrument);
         lock (_gate)
         {
             if (instrument is Counter<long> or Counter<double>)
             {
-                _counters[(instrument.Name, labels)] = _counters.GetValueOrDefault((instrument.Name, labels)) + value;
+                _counters[(name, labels)] = _counters.GetValueOrDefault((name, labels)) + value;
             }
             else
             {
-                _gauges[(instrument.Name, labels)] = value;
+                _gauges[(name, labels)] = value;
             }
         }
+    }
+
+    private string FullName(Instrument instrument)
+    {
+        foreach (var tag in instrument.Meter.Tags ?? [])
+        {
+            if (tag.Key == MetricNamespaces.TagKey && tag.Value is string prefix)
+            {
+                return prefix + instrument.Name;
+            }
+        }
+        return _namespace + instrument.Name;
     }
 
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
