@@ -3,8 +3,8 @@ using System.Collections.Immutable;
 namespace Mesh.StateDb.Tables;
 
 /// <summary>
-/// The persistent primary storage of a table: an ordered tree when keys can be compared, a hash tree otherwise.
-/// Write transactions mutate a builder that shares every untouched node with the published map.
+/// The persistent primary storage of a table: a hash trie for lookups and, when keys can be compared, a sorted set of
+/// the keys for ordered enumeration. The sorted set changes only when keys come or go, not when rows are replaced.
 /// </summary>
 internal abstract class RowMap<TKey, TValue>
     where TKey : notnull
@@ -19,8 +19,8 @@ internal abstract class RowMap<TKey, TValue>
 
     public static RowMap<TKey, TValue> Empty(IComparer<TKey>? comparer) =>
         comparer is null
-            ? new Hashed(ImmutableDictionary.Create<TKey, TValue>(EqualityComparer<TKey>.Default, NeverEqual.Instance))
-            : new Sorted(ImmutableSortedDictionary.Create(comparer, NeverEqual.Instance));
+            ? new Hashed(HashTrie<TKey, TValue>.Empty)
+            : new Sorted(HashTrie<TKey, TValue>.Empty, ImmutableSortedSet.Create(comparer));
 
     internal abstract class Builder
     {
@@ -37,68 +37,79 @@ internal abstract class RowMap<TKey, TValue>
         public abstract RowMap<TKey, TValue> ToImmutable();
     }
 
-    private sealed class Sorted(ImmutableSortedDictionary<TKey, TValue> map) : RowMap<TKey, TValue>
+    private sealed class Hashed(HashTrie<TKey, TValue> rows) : RowMap<TKey, TValue>
     {
-        public override int Count => map.Count;
+        public override int Count => rows.Count;
 
-        public override bool TryGetValue(TKey key, out TValue value) => map.TryGetValue(key, out value!);
+        public override bool TryGetValue(TKey key, out TValue value) => rows.TryGetValue(key, out value);
 
-        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => map;
+        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => rows.Entries();
 
-        public override Builder ToBuilder() => new SortedBuilder(map.ToBuilder());
+        public override Builder ToBuilder() => new HashedBuilder(rows.ToBuilder());
     }
 
-    private sealed class SortedBuilder(ImmutableSortedDictionary<TKey, TValue>.Builder builder) : Builder
+    private sealed class HashedBuilder(HashTrie<TKey, TValue>.Builder rows) : Builder
     {
-        public override int Count => builder.Count;
+        public override int Count => rows.Count;
 
-        public override bool TryGetValue(TKey key, out TValue value) => builder.TryGetValue(key, out value!);
+        public override bool TryGetValue(TKey key, out TValue value) => rows.TryGetValue(key, out value);
 
-        public override void Set(TKey key, TValue value) => builder[key] = value;
+        public override void Set(TKey key, TValue value) => rows.Set(key, value);
 
-        public override void Remove(TKey key) => builder.Remove(key);
+        public override void Remove(TKey key) => rows.Remove(key);
 
-        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => builder;
+        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => rows.Entries();
 
-        public override RowMap<TKey, TValue> ToImmutable() => new Sorted(builder.ToImmutable());
+        public override RowMap<TKey, TValue> ToImmutable() => new Hashed(rows.ToImmutable());
     }
 
-    private sealed class Hashed(ImmutableDictionary<TKey, TValue> map) : RowMap<TKey, TValue>
+    private sealed class Sorted(HashTrie<TKey, TValue> rows, ImmutableSortedSet<TKey> keys) : RowMap<TKey, TValue>
     {
-        public override int Count => map.Count;
+        public override int Count => rows.Count;
 
-        public override bool TryGetValue(TKey key, out TValue value) => map.TryGetValue(key, out value!);
+        public override bool TryGetValue(TKey key, out TValue value) => rows.TryGetValue(key, out value);
 
-        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => map;
+        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => Ordered(keys, rows);
 
-        public override Builder ToBuilder() => new HashedBuilder(map.ToBuilder());
+        public override Builder ToBuilder() => new SortedBuilder(rows.ToBuilder(), keys);
+
+        private static IEnumerable<KeyValuePair<TKey, TValue>> Ordered(ImmutableSortedSet<TKey> keys, HashTrie<TKey, TValue> rows)
+        {
+            foreach (var key in keys)
+            {
+                rows.TryGetValue(key, out var value);
+                yield return new KeyValuePair<TKey, TValue>(key, value);
+            }
+        }
     }
 
-    private sealed class HashedBuilder(ImmutableDictionary<TKey, TValue>.Builder builder) : Builder
+    private sealed class SortedBuilder(HashTrie<TKey, TValue>.Builder rows, ImmutableSortedSet<TKey> keys) : Builder
     {
-        public override int Count => builder.Count;
+        private ImmutableSortedSet<TKey>.Builder? _keys;
 
-        public override bool TryGetValue(TKey key, out TValue value) => builder.TryGetValue(key, out value!);
+        public override int Count => rows.Count;
 
-        public override void Set(TKey key, TValue value) => builder[key] = value;
+        public override bool TryGetValue(TKey key, out TValue value) => rows.TryGetValue(key, out value);
 
-        public override void Remove(TKey key) => builder.Remove(key);
+        public override void Set(TKey key, TValue value)
+        {
+            if (rows.Set(key, value))
+            {
+                (_keys ??= keys.ToBuilder()).Add(key);
+            }
+        }
 
-        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => builder;
+        public override void Remove(TKey key)
+        {
+            if (rows.Remove(key))
+            {
+                (_keys ??= keys.ToBuilder()).Remove(key);
+            }
+        }
 
-        public override RowMap<TKey, TValue> ToImmutable() => new Hashed(builder.ToImmutable());
-    }
+        // Unordered: only transactions enumerate a builder, and they do not promise an order.
+        public override IEnumerable<KeyValuePair<TKey, TValue>> Entries() => rows.Entries();
 
-    /// <summary>
-    /// The table compares rows itself before writing; telling the tree that values never match makes it replace
-    /// without a second deep record comparison.
-    /// </summary>
-    private sealed class NeverEqual : IEqualityComparer<TValue>
-    {
-        public static readonly NeverEqual Instance = new();
-
-        public bool Equals(TValue? x, TValue? y) => false;
-
-        public int GetHashCode(TValue obj) => 0;
+        public override RowMap<TKey, TValue> ToImmutable() => new Sorted(rows.ToImmutable(), _keys?.ToImmutable() ?? keys);
     }
 }

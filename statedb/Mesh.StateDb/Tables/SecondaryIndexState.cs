@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Mesh.StateDb.Tables;
 
 /// <summary>Index key → primary keys of the rows under it.</summary>
@@ -8,7 +6,7 @@ internal sealed class SecondaryIndexState<TRow, TKey, TIndexKey> : IndexState<TR
     where TKey : notnull
     where TIndexKey : notnull
 {
-    private SecondaryIndexState(Index<TRow, TIndexKey> definition, ImmutableDictionary<TIndexKey, ImmutableHashSet<TKey>> map)
+    private SecondaryIndexState(Index<TRow, TIndexKey> definition, HashTrie<TIndexKey, HashTrie<TKey, bool>> map)
     {
         Definition = definition;
         Map = map;
@@ -16,28 +14,28 @@ internal sealed class SecondaryIndexState<TRow, TKey, TIndexKey> : IndexState<TR
 
     public Index<TRow, TIndexKey> Definition { get; }
 
-    public ImmutableDictionary<TIndexKey, ImmutableHashSet<TKey>> Map { get; }
+    public HashTrie<TIndexKey, HashTrie<TKey, bool>> Map { get; }
 
     public static SecondaryIndexState<TRow, TKey, TIndexKey> Empty(Index<TRow, TIndexKey> definition) =>
-        new(definition, ImmutableDictionary<TIndexKey, ImmutableHashSet<TKey>>.Empty);
+        new(definition, HashTrie<TIndexKey, HashTrie<TKey, bool>>.Empty);
 
     public override IndexStateBuilder<TRow, TKey> ToBuilder() => new Builder(this);
 
     private sealed class Builder(SecondaryIndexState<TRow, TKey, TIndexKey> origin) : IndexStateBuilder<TRow, TKey>
     {
         // Only the sets of index keys touched by the transaction get a builder; the rest stay shared.
-        private readonly Dictionary<TIndexKey, ImmutableHashSet<TKey>.Builder> _touched = [];
+        private readonly Dictionary<TIndexKey, HashTrie<TKey, bool>.Builder> _touched = [];
 
         public override void Add(TRow row, TKey key)
         {
             if (origin.Definition.Single is { } single)
             {
-                SetFor(single(row)).Add(key);
+                SetFor(single(row)).Set(key, true);
                 return;
             }
             foreach (var indexKey in origin.Definition.Multiple!(row))
             {
-                SetFor(indexKey).Add(key);
+                SetFor(indexKey).Set(key, true);
             }
         }
 
@@ -63,7 +61,7 @@ internal sealed class SecondaryIndexState<TRow, TKey, TIndexKey> : IndexState<TR
                 if (!EqualityComparer<TIndexKey>.Default.Equals(before, after))
                 {
                     SetFor(before).Remove(key);
-                    SetFor(after).Add(key);
+                    SetFor(after).Set(key, true);
                 }
                 return;
             }
@@ -86,17 +84,17 @@ internal sealed class SecondaryIndexState<TRow, TKey, TIndexKey> : IndexState<TR
                 }
                 else
                 {
-                    map[indexKey] = keys.ToImmutable();
+                    map.Set(indexKey, keys.ToImmutable());
                 }
             }
             return new SecondaryIndexState<TRow, TKey, TIndexKey>(origin.Definition, map.ToImmutable());
         }
 
-        private ImmutableHashSet<TKey>.Builder SetFor(TIndexKey indexKey)
+        private HashTrie<TKey, bool>.Builder SetFor(TIndexKey indexKey)
         {
             if (!_touched.TryGetValue(indexKey, out var keys))
             {
-                keys = (origin.Map.TryGetValue(indexKey, out var existing) ? existing : ImmutableHashSet<TKey>.Empty).ToBuilder();
+                keys = (origin.Map.TryGetValue(indexKey, out var existing) ? existing : HashTrie<TKey, bool>.Empty).ToBuilder();
                 _touched.Add(indexKey, keys);
             }
             return keys;

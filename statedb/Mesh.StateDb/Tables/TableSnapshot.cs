@@ -90,9 +90,9 @@ public sealed class TableSnapshot<TRow, TKey>
         var state = (SecondaryIndexState<TRow, TKey, TIndexKey>)_indexes[PositionOf(index)];
         return state.Map.TryGetValue(indexKey, out var keys) ? Rows(keys) : [];
 
-        IEnumerable<TRow> Rows(ImmutableHashSet<TKey> keys)
+        IEnumerable<TRow> Rows(HashTrie<TKey, bool> keys)
         {
-            foreach (var key in keys)
+            foreach (var key in keys.Keys())
             {
                 if (_rows.TryGetValue(key, out var stored))
                 {
