@@ -28,6 +28,9 @@ internal static class BenchCommand
             case "bgp-fuzz":
                 report = BgpFuzzBench.Run(options);
                 break;
+            case "statedb":
+                report = StateDb.StateDbBench.Run(options);
+                break;
             case "bpf-maps":
                 report = Bpf.BpfMapsBench.Run(options);
                 break;
