@@ -221,6 +221,51 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         return InvokeAsync(() => Propagate(_locRib.Remove(list)), cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces the routes only <paramref name="peer"/> gets (its configuration's advertisements); they win over
+    /// speaker-wide routes of the same prefix. Only the difference is sent, packed; the session is never reset.
+    /// Returns false for an unknown peer.
+    /// </summary>
+    public Task<bool> SetPeerRoutesAsync(IPAddress peer, IReadOnlyDictionary<Prefix, PathAttributes> routes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(routes);
+        var copy = new Dictionary<Prefix, PathAttributes>(routes);
+        return InvokeAsync(() =>
+        {
+            if (!_peers.TryGetValue(peer, out var session))
+            {
+                return false;
+            }
+
+            var old = session.OwnRoutes;
+            session.OwnRoutes = copy;
+            var changes = new List<RibChange>();
+            foreach (var (prefix, _) in old)
+            {
+                if (!copy.ContainsKey(prefix))
+                {
+                    changes.Add(new RibChange(prefix, _locRib.Routes.GetValueOrDefault(prefix)));
+                }
+            }
+
+            foreach (var (prefix, attributes) in copy)
+            {
+                if (!old.TryGetValue(prefix, out var before) || !before.Equals(attributes))
+                {
+                    changes.Add(new RibChange(prefix, attributes));
+                }
+            }
+
+            SendChanges(session, changes);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>The speaker-wide routes (originated for every peer), with their attributes before export.</summary>
+    public Task<IReadOnlyDictionary<Prefix, PathAttributes>> LocalRoutesAsync(CancellationToken cancellationToken) =>
+        InvokeAsync<IReadOnlyDictionary<Prefix, PathAttributes>>(() => new Dictionary<Prefix, PathAttributes>(_locRib.Routes), cancellationToken);
+
     /// <summary>The peer's Adj-RIB-In (empty for an unknown peer).</summary>
     public Task<IReadOnlyList<ReceivedRoute>> ReceivedRoutesAsync(IPAddress peer, CancellationToken cancellationToken) =>
         InvokeAsync<IReadOnlyList<ReceivedRoute>>(
@@ -307,8 +352,9 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         foreach (var peer in _peers.Values)
         {
             var config = peer.Config;
-            peers[i++] = new PeerStatus(config.Address, config.LocalAsn, config.RemoteAsn, peer.Primary.State.State)
+            peers[i++] = new PeerStatus(config.Address, config.LocalAsn, peer.RemoteAsn, peer.Primary.State.State)
             {
+                Families = FamilyCounts(peer),
                 EstablishedAt = peer.EstablishedAt,
                 NegotiatedHoldTime = peer.Primary.State.NegotiatedHoldTime,
                 ReceivedRoutes = peer.AdjRibIn.Count,
@@ -320,6 +366,19 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         }
 
         Volatile.Write(ref _snapshot, peers);
+    }
+
+    private static FamilyRouteCount[] FamilyCounts(PeerSession peer)
+    {
+        var families = peer.AdjRibOut?.Families ?? peer.Config.Families;
+        var counts = new FamilyRouteCount[families.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            var afi = families[i].Afi;
+            counts[i] = new FamilyRouteCount(families[i], peer.AdjRibIn.CountOf(afi), peer.AdjRibOut?.CountOf(afi) ?? 0);
+        }
+
+        return counts;
     }
 
     // ------------------------------------------------------------------ FSM driving (loop only)
@@ -439,15 +498,33 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         var ipv4 = local.AddressFamily == AddressFamily.InterNetwork ? local : null;
         var ipv6 = local.AddressFamily == AddressFamily.InterNetworkV6 && !local.IsIPv6LinkLocal ? local : null;
         var config = peer.Config;
-        var policy = new ExportPolicy(config.LocalAsn, External: config.LocalAsn != config.RemoteAsn, ipv4, ipv6, config.LinkLocalNextHop);
+        peer.RemoteAsn = up.RemoteOpen.Asn;
+        var policy = new ExportPolicy(config.LocalAsn, External: config.LocalAsn != peer.RemoteAsn, ipv4, ipv6, config.LinkLocalNextHop);
         var families = config.Families.Where(up.RemoteOpen.Supports).ToArray();
         var rib = new AdjRibOut(policy, up.Context, families);
         peer.AdjRibOut = rib;
         var writer = new ArrayBufferWriter<byte>();
-        var updates = rib.WriteInitial(_locRib.Routes, writer);
+        var updates = rib.WriteInitial(EffectiveRoutes(peer), writer);
         connection.Send(writer.WrittenMemory);
         peer.UpdatesSent += updates;
         LogEstablished(_logger, config.Address, up.HoldTime, rib.Families, rib.Count, updates);
+    }
+
+    /// <summary>The peer's own routes over the speaker-wide ones.</summary>
+    private IReadOnlyDictionary<Prefix, PathAttributes> EffectiveRoutes(PeerSession peer)
+    {
+        if (peer.OwnRoutes.Count == 0)
+        {
+            return _locRib.Routes;
+        }
+
+        var merged = new Dictionary<Prefix, PathAttributes>(_locRib.Routes);
+        foreach (var (prefix, attributes) in peer.OwnRoutes)
+        {
+            merged[prefix] = attributes;
+        }
+
+        return merged;
     }
 
     private void Propagate(IReadOnlyList<RibChange> changes)
@@ -459,18 +536,39 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
 
         foreach (var peer in _peers.Values)
         {
-            if (peer.AdjRibOut is not { } rib || peer.Primary.Connection is not { } connection)
+            if (peer.OwnRoutes.Count == 0)
             {
+                SendChanges(peer, changes);
                 continue;
             }
 
-            var writer = new ArrayBufferWriter<byte>();
-            var updates = rib.WriteChanges(changes, writer);
-            if (updates > 0)
+            // The peer's own routes shadow speaker-wide changes of the same prefix.
+            var visible = new List<RibChange>(changes.Count);
+            foreach (var change in changes)
             {
-                connection.Send(writer.WrittenMemory);
-                peer.UpdatesSent += updates;
+                if (!peer.OwnRoutes.ContainsKey(change.Prefix))
+                {
+                    visible.Add(change);
+                }
             }
+
+            SendChanges(peer, visible);
+        }
+    }
+
+    private static void SendChanges(PeerSession peer, IReadOnlyList<RibChange> changes)
+    {
+        if (changes.Count == 0 || peer.AdjRibOut is not { } rib || peer.Primary.Connection is not { } connection)
+        {
+            return;
+        }
+
+        var writer = new ArrayBufferWriter<byte>();
+        var updates = rib.WriteChanges(changes, writer);
+        if (updates > 0)
+        {
+            connection.Send(writer.WrittenMemory);
+            peer.UpdatesSent += updates;
         }
     }
 

@@ -12,7 +12,13 @@ public sealed class PeerConfigTests
     {
         var config = new PeerConfig(IPAddress.Parse("10.0.1.1"), 0, 0, IPAddress.Parse("fd00::1")) { HoldTime = 2, Port = 0, Families = [], EbgpMultihop = 0 };
 
-        config.Validate().Should().HaveCount(7);
+        config.Validate().Should().HaveCount(6);
+    }
+
+    [Fact]
+    public void Validate_RemoteAsnZero_AcceptedAsLearnFromOpen()
+    {
+        new PeerConfig(IPAddress.Parse("10.0.1.1"), 0, 65001, IPAddress.Parse("10.0.1.2")).Validate().Should().BeEmpty();
     }
 
     [Fact]

@@ -17,7 +17,12 @@ public sealed class AdjRibIn(uint localAsn = 0)
     /// <summary>Announcements dropped because of an AS_PATH loop.</summary>
     public long LoopedRoutes { get; private set; }
 
+    private int _ipv6;
+
     public int Count => _routes.Count;
+
+    /// <summary>Routes of one address family.</summary>
+    public int CountOf(Codec.Nlri.Afi afi) => afi == Codec.Nlri.Afi.IPv6 ? _ipv6 : _routes.Count - _ipv6;
 
     public IReadOnlyDictionary<Prefix, ReceivedRoute> Routes => _routes;
 
@@ -28,7 +33,7 @@ public sealed class AdjRibIn(uint localAsn = 0)
         var withdrawn = 0;
         foreach (var prefix in update.AllWithdrawn)
         {
-            if (_routes.Remove(prefix))
+            if (Remove(prefix))
             {
                 withdrawn++;
             }
@@ -45,7 +50,7 @@ public sealed class AdjRibIn(uint localAsn = 0)
             LoopedRoutes += announced.Count;
             foreach (var prefix in announced)
             {
-                if (_routes.Remove(prefix))
+                if (Remove(prefix))
                 {
                     withdrawn++;
                 }
@@ -63,13 +68,37 @@ public sealed class AdjRibIn(uint localAsn = 0)
         };
         foreach (var prefix in announced)
         {
-            _routes[prefix] = new ReceivedRoute(prefix, attributes, receivedAt);
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_routes, prefix, out var existed);
+            slot = new ReceivedRoute(prefix, attributes, receivedAt);
+            if (!existed && prefix.IsIPv6)
+            {
+                _ipv6++;
+            }
         }
 
         return (announced.Count, withdrawn);
     }
 
-    public void Clear() => _routes.Clear();
+    public void Clear()
+    {
+        _routes.Clear();
+        _ipv6 = 0;
+    }
+
+    private bool Remove(Codec.Nlri.Prefix prefix)
+    {
+        if (!_routes.Remove(prefix))
+        {
+            return false;
+        }
+
+        if (prefix.IsIPv6)
+        {
+            _ipv6--;
+        }
+
+        return true;
+    }
 
     private bool IsLooped(Codec.Attributes.AsPath? path)
     {

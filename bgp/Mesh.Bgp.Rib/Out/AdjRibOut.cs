@@ -38,7 +38,12 @@ public sealed class AdjRibOut
         }
     }
 
+    private int _ipv6Count;
+
     public int Count => _advertised.Count;
+
+    /// <summary>Prefixes advertised in one address family.</summary>
+    public int CountOf(Afi afi) => afi == Afi.IPv6 ? _ipv6Count : _advertised.Count - _ipv6Count;
 
     public IReadOnlyDictionary<Prefix, PathAttributes> Advertised => _advertised;
 
@@ -134,18 +139,21 @@ public sealed class AdjRibOut
                 if (_advertised.Remove(prefix))
                 {
                     (prefix.IsIPv6 ? withdrawn6 : withdrawn4).Add(prefix);
+                    _ipv6Count -= prefix.IsIPv6 ? 1 : 0;
                 }
 
                 continue;
             }
 
             var exported = ExportCached(source, prefix.Afi);
-            if (_advertised.TryGetValue(prefix, out var previous) && previous.Equals(exported))
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_advertised, prefix, out var existed);
+            if (existed && (ReferenceEquals(slot, exported) || slot!.Equals(exported)))
             {
                 continue;
             }
 
-            _advertised[prefix] = exported;
+            slot = exported;
+            _ipv6Count += !existed && prefix.IsIPv6 ? 1 : 0;
             if (!groups.TryGetValue(exported, out var list))
             {
                 list = [];

@@ -3,11 +3,17 @@ using Mesh.Bgp.Codec.Nlri;
 
 namespace Mesh.Bgp.Speaker.Configuration;
 
-/// <summary>One configured neighbor. Immutable; change a peer by removing it and adding the new config.</summary>
+/// <summary>
+/// One configured neighbor. Immutable; change a peer by removing it and adding the new config.
+/// <see cref="RemoteAsn"/> 0 accepts the AS the peer's OPEN carries (Cilium's <c>peerASN: 0</c>).
+/// </summary>
 public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn, IPAddress RouterId)
 {
     /// <summary>Hold time proposed in OPEN, 0 or 3..65535 seconds.</summary>
     public ushort HoldTime { get; init; } = 90;
+
+    /// <summary>Keepalive interval (at most a third of the negotiated hold time); null: a third of it.</summary>
+    public TimeSpan? KeepaliveTime { get; init; }
 
     public TimeSpan ConnectRetryTime { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -40,6 +46,16 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
     /// <summary>Offer RFC 8654 extended messages: UPDATEs up to 65535 bytes when the peer offers them too.</summary>
     public bool ExtendedMessages { get; init; }
 
+    /// <summary>
+    /// Graceful restart (RFC 4724): offer the capability with the N bit (RFC 8538) and forwarding state for every
+    /// family, so the peer keeps our routes for <see cref="RestartTime"/> while we restart; the first session after
+    /// the speaker started carries the Restart State bit. We act as helper for peers that offer it, whatever this says.
+    /// </summary>
+    public bool GracefulRestart { get; init; }
+
+    /// <summary>How long the peer should keep our routes after our session went down (at most 4095 s).</summary>
+    public TimeSpan RestartTime { get; init; } = TimeSpan.FromSeconds(120);
+
     /// <summary>Every problem with this config, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -47,11 +63,6 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
         if (Address is null)
         {
             errors.Add("Address is required");
-        }
-
-        if (RemoteAsn == 0)
-        {
-            errors.Add("RemoteAsn must not be 0");
         }
 
         if (LocalAsn == 0)
@@ -87,6 +98,11 @@ public sealed record PeerConfig(IPAddress Address, uint RemoteAsn, uint LocalAsn
         if (EbgpMultihop is < 1 or > 255)
         {
             errors.Add("EbgpMultihop must be 1..255");
+        }
+
+        if (RestartTime < TimeSpan.Zero || RestartTime > TimeSpan.FromSeconds(4095))
+        {
+            errors.Add("RestartTime must be 0..4095 seconds");
         }
 
         if (Families is null || Families.Count == 0)

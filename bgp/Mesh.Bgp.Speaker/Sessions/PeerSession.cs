@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using Mesh.Bgp.Codec.Attributes;
 using Mesh.Bgp.Codec.Capabilities;
 using Mesh.Bgp.Codec.Messages;
+using Mesh.Bgp.Codec.Nlri;
 using Mesh.Bgp.Fsm;
 using Mesh.Bgp.Rib.In;
 using Mesh.Bgp.Rib.Out;
@@ -24,6 +26,7 @@ internal sealed class PeerSession
         FsmConfig = new FsmConfig(config.LocalAsn, config.RemoteAsn, RouterId)
         {
             HoldTime = config.HoldTime,
+            KeepaliveTime = config.KeepaliveTime,
             ConnectRetryTime = config.ConnectRetryTime,
             IdleHoldTime = config.IdleHoldTime,
             Passive = config.Passive,
@@ -32,6 +35,7 @@ internal sealed class PeerSession
         LocalOpen = FsmConfig.CreateOpen();
         Primary = new FsmInstance(this);
         AdjRibIn = new AdjRibIn(config.LocalAsn);
+        RemoteAsn = config.RemoteAsn;
     }
 
     public PeerConfig Config { get; }
@@ -47,6 +51,12 @@ internal sealed class PeerSession
     public FsmInstance? Secondary { get; set; }
 
     public AdjRibIn AdjRibIn { get; }
+
+    /// <summary>Routes for this peer only (from its configuration); they win over the speaker-wide routes of the same prefix.</summary>
+    public Dictionary<Prefix, PathAttributes> OwnRoutes { get; set; } = [];
+
+    /// <summary>The peer's AS as of its last OPEN (the configured one until then).</summary>
+    public uint RemoteAsn { get; set; }
 
     /// <summary>Present while the session is Established.</summary>
     public AdjRibOut? AdjRibOut { get; set; }

@@ -21,6 +21,9 @@ public sealed record PeerStatus(IPAddress Address, uint LocalAsn, uint RemoteAsn
 
     public long UpdatesSent { get; init; }
 
+    /// <summary>Per configured family (negotiated ones when Established): received and advertised prefixes.</summary>
+    public IReadOnlyList<FamilyRouteCount> Families { get; init; } = [];
+
     /// <summary>Why the session last went down, if it did.</summary>
     public string? LastError { get; init; }
 
