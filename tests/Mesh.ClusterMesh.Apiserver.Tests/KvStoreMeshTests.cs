@@ -16,7 +16,7 @@ namespace Mesh.ClusterMesh.Apiserver.Tests;
 
 /// <summary>Exporter and KVStoreMesh on embedded kvstores: what lands in etcd, key by key.</summary>
 [Trait(TestCategory.Name, TestCategory.Integration)]
-public sealed class KvStoreMeshTests : IAsyncDisposable
+public sealed class KvStoreMeshTests : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private readonly string _manifests = Directory.CreateTempSubdirectory("mesh-apiserver-").FullName;
@@ -33,7 +33,23 @@ public sealed class KvStoreMeshTests : IAsyncDisposable
         _local = KvStoreFactory.Create(_localBackend);
     }
 
-    public async ValueTask DisposeAsync()
+    private int _disposed;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 cleans up through IAsyncLifetime; IAsyncDisposable is for everyone else (and the analyzers).
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    public async Task DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await CleanUpAsync();
+    }
+
+    private async Task CleanUpAsync()
     {
         await _stop.CancelAsync();
         await Task.WhenAll(_runs).ContinueWith(_ => { }, TaskScheduler.Default);

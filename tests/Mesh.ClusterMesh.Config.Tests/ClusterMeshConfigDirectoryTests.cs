@@ -7,7 +7,7 @@ namespace Mesh.ClusterMesh.Config.Tests;
 
 /// <summary>The directory watcher on real temporary directories (file system events and the rescan fallback).</summary>
 [Trait(TestCategory.Name, TestCategory.Integration)]
-public sealed partial class ClusterMeshConfigDirectoryTests : IAsyncDisposable
+public sealed partial class ClusterMeshConfigDirectoryTests : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _root = Directory.CreateTempSubdirectory("mesh-cmconfig-").FullName;
@@ -15,7 +15,23 @@ public sealed partial class ClusterMeshConfigDirectoryTests : IAsyncDisposable
     private readonly Channel<ClusterConfigChange> _changes = Channel.CreateUnbounded<ClusterConfigChange>();
     private Task? _watch;
 
-    public async ValueTask DisposeAsync()
+    private int _disposed;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 cleans up through IAsyncLifetime; IAsyncDisposable is for everyone else (and the analyzers).
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    public async Task DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await CleanUpAsync();
+    }
+
+    private async Task CleanUpAsync()
     {
         await _stop.CancelAsync();
         if (_watch is not null)

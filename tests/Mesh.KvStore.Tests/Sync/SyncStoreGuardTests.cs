@@ -12,7 +12,7 @@ namespace Mesh.KvStore.Tests.Sync;
 
 /// <summary>Guarded writes: a fence on an owner key's create revision keeps a writer that lost ownership out.</summary>
 [Trait(TestCategory.Name, TestCategory.Unit)]
-public sealed class SyncStoreGuardTests : IAsyncDisposable
+public sealed class SyncStoreGuardTests : IAsyncLifetime, IAsyncDisposable
 {
     private const string Owner = "owners/r1";
     private readonly FakeClock _clock = new();
@@ -25,7 +25,23 @@ public sealed class SyncStoreGuardTests : IAsyncDisposable
         _kv = KvStoreFactory.Create(_backend, new KvStoreOptions { LeaseTtl = TimeSpan.FromSeconds(30) }, _clock);
     }
 
-    public async ValueTask DisposeAsync()
+    private int _disposed;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 cleans up through IAsyncLifetime; IAsyncDisposable is for everyone else (and the analyzers).
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    public async Task DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await CleanUpAsync();
+    }
+
+    private async Task CleanUpAsync()
     {
         await _kv.DisposeAsync();
         await _backend.DisposeAsync();
