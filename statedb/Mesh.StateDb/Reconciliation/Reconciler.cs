@@ -15,6 +15,8 @@ public sealed partial class Reconciler<TRow, TKey>
     where TRow : class, IReconcilable<TRow>
     where TKey : notnull
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     private readonly Table<TRow, TKey> _table;
     private readonly IReconcilerOperations<TRow> _operations;
     private readonly IBatchReconcilerOperations<TRow>? _batchOperations;
@@ -149,6 +151,8 @@ public sealed partial class Reconciler<TRow, TKey>
         {
             return;
         }
+        // Timers take at most ~49 days; waking early just finds nothing due and waits again.
+        delay = delay < MaxWait ? delay : MaxWait;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task wake;
         lock (_wakeGate)
@@ -382,7 +386,7 @@ public sealed partial class Reconciler<TRow, TKey>
                 Array.Fill(errors, Describe(exception), offset, count);
                 continue;
             }
-            if (failed.Count == 0)
+            if (failed is null || failed.Count == 0)
             {
                 continue;
             }

@@ -7,6 +7,9 @@ internal sealed class FakeBatchTarget(TimeProvider time) : FakeTarget(time), IBa
 {
     private readonly List<(string Op, int Rows)> _batches = [];
 
+    /// <summary>When set, a batch call throws instead of reporting per-row errors.</summary>
+    public string? ThrowOnBatch { get; set; }
+
     public List<(string Op, int Rows)> Batches
     {
         get
@@ -29,6 +32,10 @@ internal sealed class FakeBatchTarget(TimeProvider time) : FakeTarget(time), IBa
         lock (_batches)
         {
             _batches.Add((op, rows.Count));
+        }
+        if (ThrowOnBatch is { } message)
+        {
+            throw new InvalidOperationException(message);
         }
         var errors = new List<RowError<MapEntry>>();
         foreach (var row in rows)

@@ -111,6 +111,26 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task RunAsync_BatchCallThrows_EveryRowInErrorAndLoopKeepsRunning()
+    {
+        await using var h = new ReconcilerHarness(batch: true);
+        var target = (FakeBatchTarget)h.Target;
+        target.ThrowOnBatch = "netlink socket closed";
+        await h.StartAsync();
+
+        h.Insert(Entry(1, "a"), Entry(2, "b"));
+        await h.UntilAsync(() => h.Reconciler.Health.ErrorCount == 2, "both rows failed");
+        h.Row(1).Status.Error.Should().Be("InvalidOperationException: netlink socket closed");
+        target.ThrowOnBatch = null;
+        await h.ParkedAsync();
+        h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+
+        await h.UntilAsync(() => h.Reconciler.Health.Level == HealthLevel.Ok, "recovered");
+        target.Batches.Should().Equal(("update-batch", 2), ("update-batch", 2));
+        h.Target.Contents.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task RunAsync_FailingUpdate_RetriedWithDoublingBackoffCappedAtOneMinute()
     {
         await using var h = new ReconcilerHarness(options: LongFullInterval);
