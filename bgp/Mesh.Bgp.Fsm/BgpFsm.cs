@@ -162,10 +162,16 @@ public static class BgpFsm
             case FsmEventType.KeepAliveMsg:
                 return current.NegotiatedHoldTime == 0 ? Same(current) : new(current, [RestartHold(current)]);
             case FsmEventType.RouteRefreshMsg when e.Message is RouteRefreshMessage { Subtype: RouteRefreshSubtype.Normal } refresh:
-                // Enhanced route refresh markers (BoRR/EoRR) need no action from a speaker that keeps no stale routes.
                 return current.NegotiatedHoldTime == 0
                     ? new(current, [new RefreshRoutes(refresh.Family)])
                     : new(current, [RestartHold(current), new RefreshRoutes(refresh.Family)]);
+            case FsmEventType.RouteRefreshMsg when e.Message is RouteRefreshMessage
+            {
+                Subtype: RouteRefreshSubtype.BeginningOfRouteRefresh or RouteRefreshSubtype.EndOfRouteRefresh,
+            } marker:
+                // RFC 7313 §4: BoRR/EoRR bracket the peer's re-advertisement of the family.
+                var action = new RefreshMarker(marker.Family, marker.Subtype == RouteRefreshSubtype.BeginningOfRouteRefresh);
+                return current.NegotiatedHoldTime == 0 ? new(current, [action]) : new(current, [RestartHold(current), action]);
             case FsmEventType.RouteRefreshMsg:
                 return current.NegotiatedHoldTime == 0 ? Same(current) : new(current, [RestartHold(current)]);
             case FsmEventType.UpdateMsg when e.Message is UpdateMessage update:

@@ -48,4 +48,10 @@ public sealed partial class BgpSpeaker
 
     [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "Peer {Peer}: message rejected: {Error}")]
     private static partial void LogDecodeError(ILogger logger, IPAddress peer, BgpDecodeError error);
+
+    [LoggerMessage(EventId = 4150, Level = LogLevel.Information, Message = "Peer {Peer} went down gracefully: keeping {Routes} routes as stale for up to {Seconds} s (graceful restart helper)")]
+    private static partial void LogHelperRetains(ILogger logger, IPAddress peer, int routes, int seconds);
+
+    [LoggerMessage(EventId = 4151, Level = LogLevel.Information, Message = "Peer {Peer}: {Routes} stale routes removed ({Reason})")]
+    private static partial void LogStaleRemoved(ILogger logger, IPAddress peer, int routes, string reason);
 }

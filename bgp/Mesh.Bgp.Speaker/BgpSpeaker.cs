@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Mesh.Bgp.Codec.Attributes;
+using Mesh.Bgp.Codec.Capabilities;
 using Mesh.Bgp.Codec.Errors;
 using Mesh.Bgp.Codec.Messages;
 using Mesh.Bgp.Codec.Nlri;
@@ -358,6 +359,7 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
                 EstablishedAt = peer.EstablishedAt,
                 NegotiatedHoldTime = peer.Primary.State.NegotiatedHoldTime,
                 ReceivedRoutes = peer.AdjRibIn.Count,
+                StaleRoutes = peer.StaleTimer is null ? 0 : peer.AdjRibIn.StaleCount,
                 AdvertisedRoutes = peer.AdjRibOut?.Count ?? 0,
                 UpdatesReceived = peer.UpdatesReceived,
                 UpdatesSent = peer.UpdatesSent,
@@ -436,6 +438,7 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
                     connection.Send(send.Message);
                     if (send.Message is NotificationMessage notification)
                     {
+                        peer.Notification = notification;
                         LogNotificationSent(_logger, peer.Config.Address, notification);
                     }
                 }
@@ -465,20 +468,49 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
             case DeliverUpdate deliver:
                 peer.AdjRibIn.Apply(deliver.Update, _time.GetUtcNow());
                 peer.UpdatesReceived++;
+                if (peer.StaleTimer is not null && deliver.Update.IsEndOfRib(out var endOfRib))
+                {
+                    // RFC 4724 §4.2: End-of-RIB ends the family's restart; what is still stale is gone.
+                    var removed = peer.AdjRibIn.RemoveStale(endOfRib.Afi);
+                    LogStaleRemoved(_logger, peer.Config.Address, removed, "End-of-RIB");
+                    StopStaleTimerIfDone(peer);
+                }
+
                 break;
+            case RefreshMarker marker when marker.Begin:
+                peer.AdjRibIn.MarkStale(marker.Family.Afi);
+                break;
+            case RefreshMarker marker:
+            {
+                var removed = peer.AdjRibIn.RemoveStale(marker.Family.Afi);
+                LogStaleRemoved(_logger, peer.Config.Address, removed, "End-of-Route-Refresh");
+                break;
+            }
             case SessionUp up:
                 OnSessionUp(instance, up);
                 break;
             case RefreshRoutes refresh when peer.AdjRibOut is { } rib && instance.Connection is { } refreshed:
             {
+                // RFC 7313 §4: with enhanced route refresh the answer is bracketed by BoRR and EoRR.
+                var enhanced = peer.RemoteOpen?.Find<EnhancedRouteRefreshCapability>() is not null;
+                if (enhanced)
+                {
+                    refreshed.Send(new RouteRefreshMessage(refresh.Family, RouteRefreshSubtype.BeginningOfRouteRefresh));
+                }
+
                 var writer = new ArrayBufferWriter<byte>();
                 var updates = rib.WriteRefresh(refresh.Family, writer);
                 refreshed.Send(writer.WrittenMemory);
+                if (enhanced)
+                {
+                    refreshed.Send(new RouteRefreshMessage(refresh.Family, RouteRefreshSubtype.EndOfRouteRefresh));
+                }
+
                 peer.UpdatesSent += updates;
                 break;
             }
             case SessionDown down:
-                peer.AdjRibIn.Clear();
+                RetainOrClear(peer);
                 peer.AdjRibOut = null;
                 peer.EstablishedAt = null;
                 peer.LastError = down.Reason;
@@ -487,10 +519,97 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         }
     }
 
+    /// <summary>
+    /// Helper side of graceful restart (RFC 4724 §4.2, RFC 8538): when the peer's last OPEN listed families in its
+    /// graceful restart capability, and the session did not end with a NOTIFICATION (or both sides set the N bit and it
+    /// was not a Hard Reset), its routes of those families are kept as stale for its restart time; otherwise forgotten.
+    /// </summary>
+    private void RetainOrClear(PeerSession peer)
+    {
+        var gr = peer.RemoteOpen?.Find<GracefulRestartCapability>();
+        var notification = peer.Notification;
+        var hardReset = notification is { Code: BgpErrorCode.Cease, Subcode: (byte)CeaseSubcode.HardReset };
+        var graceful = gr is { Families.Count: > 0, RestartTimeSeconds: > 0 } && !peer.Removed && _running && !hardReset
+            && (notification is null || (gr.NotificationSupport && peer.Config.GracefulRestart));
+        if (!graceful)
+        {
+            peer.AdjRibIn.Clear();
+            CancelStaleTimer(peer);
+            return;
+        }
+
+        foreach (var afi in (ReadOnlySpan<Afi>)[Afi.IPv4, Afi.IPv6])
+        {
+            if (!gr!.Families.Any(f => f.Family.Afi == afi))
+            {
+                peer.AdjRibIn.RemoveFamily(afi);
+            }
+        }
+
+        var stale = peer.AdjRibIn.MarkStale();
+        LogHelperRetains(_logger, peer.Config.Address, stale, gr!.RestartTimeSeconds);
+        StartStaleTimer(peer, TimeSpan.FromSeconds(gr.RestartTimeSeconds));
+    }
+
+    private void StartStaleTimer(PeerSession peer, TimeSpan due)
+    {
+        CancelStaleTimer(peer);
+        var generation = ++peer.StaleTimerGeneration;
+        peer.StaleTimer = _time.CreateTimer(_ => Post(() =>
+        {
+            if (peer.StaleTimerGeneration == generation && peer.StaleTimer is not null)
+            {
+                var removed = peer.AdjRibIn.RemoveStale();
+                LogStaleRemoved(_logger, peer.Config.Address, removed, "restart timer expired");
+                CancelStaleTimer(peer);
+            }
+        }), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private static void CancelStaleTimer(PeerSession peer)
+    {
+        peer.StaleTimerGeneration++;
+        peer.StaleTimer?.Dispose();
+        peer.StaleTimer = null;
+    }
+
+    private static void StopStaleTimerIfDone(PeerSession peer)
+    {
+        if (peer.AdjRibIn.StaleCount == 0)
+        {
+            CancelStaleTimer(peer);
+        }
+    }
+
     private void OnSessionUp(FsmInstance instance, SessionUp up)
     {
         var peer = instance.Peer;
         var connection = instance.Connection!;
+        peer.RemoteOpen = up.RemoteOpen;
+        peer.Notification = null;
+        peer.MarkRestartComplete();
+        if (peer.StaleTimer is not null)
+        {
+            // The peer is back: families it no longer preserves lose their stale routes now; the others wait for End-of-RIB.
+            var gr = up.RemoteOpen.Find<GracefulRestartCapability>();
+            foreach (var afi in (ReadOnlySpan<Afi>)[Afi.IPv4, Afi.IPv6])
+            {
+                if (gr is null || !gr.Families.Any(f => f.Family.Afi == afi && f.ForwardingPreserved))
+                {
+                    peer.AdjRibIn.RemoveStale(afi);
+                }
+            }
+
+            if (peer.AdjRibIn.StaleCount == 0)
+            {
+                CancelStaleTimer(peer);
+            }
+            else
+            {
+                StartStaleTimer(peer, TimeSpan.FromSeconds(gr?.RestartTimeSeconds is > 0 and var seconds ? seconds : 120));
+            }
+        }
+
         connection.SendContext = up.Context;
         peer.EstablishedAt = _time.GetUtcNow();
         peer.LastError = null;
@@ -816,6 +935,7 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
                 case OpenMessage open when ResolveCollision(instance, open):
                     return;
                 case NotificationMessage notification:
+                    instance.Peer.Notification = notification;
                     LogNotificationReceived(_logger, address, notification);
                     break;
             }

@@ -229,12 +229,36 @@ public sealed class BgpFsmTests
         t.Actions.OfType<RefreshRoutes>().Single().Family.Should().Be(Codec.Nlri.AfiSafi.IPv6Unicast);
     }
 
-    [Fact]
-    public void Handle_EnhancedRefreshMarker_OnlyRestartsHoldTimer()
+    [Theory]
+    [InlineData(RouteRefreshSubtype.BeginningOfRouteRefresh, true)]
+    [InlineData(RouteRefreshSubtype.EndOfRouteRefresh, false)]
+    public void Handle_EnhancedRefreshMarker_RestartsHoldTimerAndReportsMarker(RouteRefreshSubtype subtype, bool begin)
     {
-        var t = BgpFsm.Handle(Config, Established(), FsmEvent.Received(new RouteRefreshMessage(Codec.Nlri.AfiSafi.IPv4Unicast, RouteRefreshSubtype.BeginningOfRouteRefresh)));
+        var t = BgpFsm.Handle(Config, Established(), FsmEvent.Received(new RouteRefreshMessage(Codec.Nlri.AfiSafi.IPv4Unicast, subtype)));
+
+        t.Next.State.Should().Be(SessionState.Established);
+        t.Actions.OfType<StartTimer>().Should().ContainSingle().Which.Timer.Should().Be(FsmTimer.Hold);
+        t.Actions.OfType<RefreshMarker>().Should().Equal(new RefreshMarker(Codec.Nlri.AfiSafi.IPv4Unicast, begin));
+    }
+
+    [Fact]
+    public void Handle_UnknownRefreshSubtype_OnlyRestartsHoldTimer()
+    {
+        var t = BgpFsm.Handle(Config, Established(), FsmEvent.Received(new RouteRefreshMessage(Codec.Nlri.AfiSafi.IPv4Unicast, (RouteRefreshSubtype)7)));
 
         t.Actions.Should().ContainSingle().Which.Should().BeOfType<StartTimer>();
+    }
+
+    [Theory]
+    [InlineData(null, 30, 10)]
+    [InlineData(3, 9, 3)]
+    [InlineData(30, 9, 3)]
+    [InlineData(5, 90, 5)]
+    public void KeepaliveInterval_ConfiguredAndNegotiated_AtMostAThirdOfHold(int? configured, int hold, int expected)
+    {
+        var config = Config with { KeepaliveTime = configured is { } c ? TimeSpan.FromSeconds(c) : null };
+
+        config.KeepaliveInterval((ushort)hold).Should().Be(TimeSpan.FromSeconds(expected));
     }
 
     [Fact]

@@ -79,6 +79,69 @@ public sealed class AdjRibIn(uint localAsn = 0)
         return (announced.Count, withdrawn);
     }
 
+    /// <summary>Routes marked stale and not re-advertised since.</summary>
+    public int StaleCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var route in _routes.Values)
+            {
+                count += route.Stale ? 1 : 0;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Marks every route of <paramref name="afi"/> (all when null) stale; a later announcement of a prefix replaces it fresh. Returns the count.</summary>
+    public int MarkStale(Codec.Nlri.Afi? afi = null)
+    {
+        var marked = 0;
+        foreach (var (prefix, route) in _routes)
+        {
+            if ((afi is null || prefix.Afi == afi) && !route.Stale)
+            {
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_routes, prefix) = route with { Stale = true };
+                marked++;
+            }
+        }
+
+        return marked;
+    }
+
+    /// <summary>Removes the stale routes of <paramref name="afi"/> (all when null). Returns how many went.</summary>
+    public int RemoveStale(Codec.Nlri.Afi? afi = null)
+    {
+        var stale = new List<Codec.Nlri.Prefix>();
+        foreach (var (prefix, route) in _routes)
+        {
+            if (route.Stale && (afi is null || prefix.Afi == afi))
+            {
+                stale.Add(prefix);
+            }
+        }
+
+        foreach (var prefix in stale)
+        {
+            Remove(prefix);
+        }
+
+        return stale.Count;
+    }
+
+    /// <summary>Removes every route of one address family.</summary>
+    public int RemoveFamily(Codec.Nlri.Afi afi)
+    {
+        var gone = _routes.Keys.Where(p => p.Afi == afi).ToList();
+        foreach (var prefix in gone)
+        {
+            Remove(prefix);
+        }
+
+        return gone.Count;
+    }
+
     public void Clear()
     {
         _routes.Clear();

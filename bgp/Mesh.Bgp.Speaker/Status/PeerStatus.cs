@@ -14,6 +14,9 @@ public sealed record PeerStatus(IPAddress Address, uint LocalAsn, uint RemoteAsn
     /// <summary>Prefixes in the peer's Adj-RIB-In.</summary>
     public int ReceivedRoutes { get; init; }
 
+    /// <summary>Received prefixes kept stale while the peer restarts (graceful restart helper) or refreshes.</summary>
+    public int StaleRoutes { get; init; }
+
     /// <summary>Prefixes in the peer's Adj-RIB-Out.</summary>
     public int AdvertisedRoutes { get; init; }
 
