@@ -215,6 +215,13 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
         return InvokeAsync(() => Propagate(_locRib.Set(list, attributes)), cancellationToken);
     }
 
+    /// <summary>Originates routes with their own attributes in one step: the UPDATEs are packed per attribute set.</summary>
+    public Task AdvertiseAsync(IReadOnlyList<KeyValuePair<Prefix, PathAttributes>> routes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        return InvokeAsync(() => Propagate(_locRib.Set(routes)), cancellationToken);
+    }
+
     public Task WithdrawAsync(IEnumerable<Prefix> prefixes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefixes);

@@ -28,6 +28,9 @@ internal static class BenchCommand
             case "bgp-fuzz":
                 report = BgpFuzzBench.Run(options);
                 break;
+            case "bgp-inject":
+                report = await BgpInjectBench.RunAsync(options);
+                break;
             case "statedb":
                 report = StateDb.StateDbBench.Run(options);
                 break;

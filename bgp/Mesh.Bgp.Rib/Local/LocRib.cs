@@ -34,6 +34,25 @@ public sealed class LocRib
         return changes;
     }
 
+    /// <summary>Sets each route's own attributes (prefixes with equal attributes should share one record for packing).</summary>
+    public IReadOnlyList<RibChange> Set(IReadOnlyList<KeyValuePair<Prefix, PathAttributes>> routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var changes = new List<RibChange>(routes.Count);
+        foreach (var (prefix, attributes) in routes)
+        {
+            if (_routes.TryGetValue(prefix, out var existing) && existing.Equals(attributes))
+            {
+                continue;
+            }
+
+            _routes[prefix] = attributes;
+            changes.Add(new RibChange(prefix, attributes));
+        }
+
+        return changes;
+    }
+
     public IReadOnlyList<RibChange> Remove(IEnumerable<Prefix> prefixes)
     {
         ArgumentNullException.ThrowIfNull(prefixes);

@@ -1,0 +1,340 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Mesh.Testing.Netns;
+using Mesh.Testing.Processes;
+
+namespace Mesh.Benchmarks.Bgp;
+
+/// <summary>
+/// spec/bgp.md B: inject N = 1k/10k/100k IPv4 /24s (shared attributes, and a unique community each) into a session
+/// with FRR 8.4 and time until FRR's received count reaches N, then the withdrawal; UPDATEs FRR received and sender
+/// CPU seconds. Senders in the same run, one after the other on the same namespaces and receiver: the Mesh speaker
+/// (its own process, driven over stdin) and BIRD 2 (static protocol enabled over its control socket).
+/// Receiver: FRR bgpd+zebra in r0 (10.0.1.1, AS 65000, deny-all out); senders in n1 (10.0.1.2, AS 65001).
+/// </summary>
+internal static class BgpInjectBench
+{
+    private const string Sender = "10.0.1.2";
+    private static readonly int[] Sizes = [1_000, 10_000, 100_000];
+
+    private sealed record Sample(double Seconds, double WithdrawSeconds, long Updates, double CpuSeconds);
+
+    public static async Task<BenchReport> RunAsync(BenchOptions options)
+    {
+        if (Environment.GetEnvironmentVariable(BgpSenderChild.Variable) == "1")
+        {
+            Environment.Exit(await BgpSenderChild.RunAsync());
+        }
+
+        var reps = options.Int("reps", 3);
+        var max = options.Int("max", 100_000);
+        var sizes = Sizes.Where(n => n <= max).ToArray();
+        var work = Directory.CreateTempSubdirectory("mesh-bgp-bench-").FullName;
+        var results = new Dictionary<(string Sender, bool Unique, int N), List<Sample>>();
+        try
+        {
+            await using var r0 = await NetworkNamespace.CreateAsync("r0");
+            await using var n1 = await NetworkNamespace.CreateAsync("n1");
+            await r0.ConnectAsync("eth-n1", n1, "eth-r0");
+            await r0.AddAddressAsync("eth-n1", "10.0.1.1/30");
+            await n1.AddAddressAsync("eth-r0", "10.0.1.2/30");
+            var run = await StartFrrAsync(r0, work);
+            using var vty = new FrrVty(Path.Combine(run, "bgpd.vty"));
+
+            // Mesh sender.
+            using (var mesh = StartMeshChild(n1))
+            {
+                await WaitAsync(() => vty.Neighbor(Sender).State == "Established", TimeSpan.FromSeconds(60), "Mesh session");
+                foreach (var unique in new[] { false, true })
+                {
+                    foreach (var n in sizes)
+                    {
+                        // One warm-up round per size (not recorded), for both senders alike.
+                        for (var rep = -1; rep < reps; rep++)
+                        {
+                            Send(mesh, $"prepare {n} {(unique ? "unique" : "shared")}");
+                            var sample = Measure(vty, n, mesh.Id, () => mesh.StandardInput.WriteLine("add"), () => mesh.StandardInput.WriteLine("del"));
+                            mesh.StandardOutput.ReadLine();
+                            mesh.StandardOutput.ReadLine();
+                            if (rep >= 0)
+                            {
+                                Add(results, ("Mesh", unique, n), sample);
+                            }
+                        }
+                    }
+                }
+
+                mesh.StandardInput.WriteLine("quit");
+                await mesh.WaitForExitAsync();
+            }
+
+            await WaitAsync(() => vty.Neighbor(Sender).State != "Established", TimeSpan.FromSeconds(60), "Mesh session down");
+
+            // BIRD sender.
+            var birdDirectory = Path.Combine(work, "bird");
+            Directory.CreateDirectory(birdDirectory);
+            var socket = Path.Combine(birdDirectory, "bird.ctl");
+            await WriteBirdConfigAsync(birdDirectory, 0, unique: false);
+            var bird = n1.StartProcess("bird", "-f", "-c", Path.Combine(birdDirectory, "bird.conf"), "-s", socket, "-P", Path.Combine(birdDirectory, "bird.pid"));
+            BirdControl? connected = null;
+            await WaitAsync(() =>
+            {
+                try
+                {
+                    connected = new BirdControl(socket);
+                    return true;
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20), $"BIRD control socket: {bird.Output}");
+            using var control = connected!;
+            await WaitAsync(() => vty.Neighbor(Sender).State == "Established", TimeSpan.FromSeconds(60), "BIRD session");
+            foreach (var unique in new[] { false, true })
+            {
+                foreach (var n in sizes)
+                {
+                    await WriteBirdConfigAsync(birdDirectory, n, unique);
+                    control.Command("configure");
+                    await WaitAsync(() => control.Command("show protocols bulk4").Contains("down", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "BIRD reconfigured");
+                    await WaitAsync(() => vty.Neighbor(Sender) == ("Established", 0), TimeSpan.FromSeconds(60), "BIRD session after configure");
+                    for (var rep = -1; rep < reps; rep++)
+                    {
+                        var sample = Measure(vty, n, bird.Id, () => control.Command("enable bulk4"), () => control.Command("disable bulk4"));
+                        if (rep >= 0)
+                        {
+                            Add(results, ("BIRD", unique, n), sample);
+                        }
+                    }
+                }
+            }
+
+            await bird.StopAsync(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        return Report(results, sizes, reps);
+    }
+
+    private static Sample Measure(FrrVty vty, int n, int pid, Action add, Action withdraw)
+    {
+        var updates = vty.UpdatesReceived(Sender);
+        var cpu = CpuSeconds(pid);
+        var watch = Stopwatch.StartNew();
+        add();
+        Until(() => vty.Neighbor(Sender).Received >= n, $"FRR received {n}", () => vty.Neighbor(Sender).ToString());
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpuUsed = CpuSeconds(pid) - cpu;
+        var updateCount = vty.UpdatesReceived(Sender) - updates;
+        watch.Restart();
+        withdraw();
+        Until(() => vty.Neighbor(Sender).Received == 0, "FRR withdrew all", () => vty.Neighbor(Sender).ToString());
+        var withdrawSeconds = watch.Elapsed.TotalSeconds;
+        Thread.Sleep(200);
+        return new Sample(seconds, withdrawSeconds, updateCount, cpuUsed);
+    }
+
+    private static void Until(Func<bool> condition, string what, Func<string> state)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+            {
+                throw new TimeoutException($"{what}: timed out, FRR: {state()}");
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{what}: timed out");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static void Add(Dictionary<(string, bool, int), List<Sample>> results, (string, bool, int) key, Sample sample)
+    {
+        if (!results.TryGetValue(key, out var list))
+        {
+            results[key] = list = [];
+        }
+
+        list.Add(sample);
+    }
+
+    /// <summary>utime + stime of a process, in seconds.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static Process StartMeshChild(NetworkNamespace ns)
+    {
+        var self = Environment.ProcessPath!;
+        var arguments = new List<string> { "netns", "exec", ns.Name, self };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            arguments.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        arguments.Add("bgp-inject");
+        var info = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment[BgpSenderChild.Variable] = "1";
+        // A speaker is a small daemon: workstation GC (the benchmark process itself runs server GC).
+        info.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(info)!;
+        if (process.StandardOutput.ReadLine() != "started")
+        {
+            throw new InvalidOperationException("the Mesh sender did not start");
+        }
+
+        return process;
+    }
+
+    private static void Send(Process child, string command)
+    {
+        child.StandardInput.WriteLine(command);
+        if (child.StandardOutput.ReadLine() != "ok")
+        {
+            throw new InvalidOperationException($"the Mesh sender did not answer '{command}'");
+        }
+    }
+
+    private static async Task<string> StartFrrAsync(NetworkNamespace ns, string work)
+    {
+        var directory = Path.Combine(work, "frr");
+        var run = Path.Combine(directory, "run");
+        Directory.CreateDirectory(run);
+        await File.WriteAllTextAsync(Path.Combine(directory, "zebra.conf"), "hostname r0\n");
+        await File.WriteAllTextAsync(Path.Combine(directory, "bgpd.conf"), """
+            hostname r0
+            router bgp 65000
+             bgp router-id 10.0.0.1
+             no bgp ebgp-requires-policy
+             no bgp default ipv4-unicast
+             neighbor NODES peer-group
+             neighbor NODES remote-as external
+             neighbor NODES timers 10 30
+             neighbor NODES timers connect 2
+             neighbor 10.0.1.2 peer-group NODES
+             address-family ipv4 unicast
+              neighbor NODES activate
+              neighbor NODES route-map PERF-DENY-ALL out
+             exit-address-family
+            route-map PERF-DENY-ALL deny 10
+            """);
+        await ProcessRunner.RunCheckedAsync("chown", "-R", "frr:frr", work);
+        await ProcessRunner.RunCheckedAsync("chgrp", "frrvty", run);
+        await ProcessRunner.RunCheckedAsync("chmod", "755", work);
+        await ProcessRunner.RunCheckedAsync("chmod", "775", run);
+        var zserv = Path.Combine(run, "zserv.api");
+        string[] common = ["-u", "frr", "-g", "frr", "-P", "0", "--vty_socket", run, "-z", zserv];
+        ns.StartProcess("/usr/lib/frr/zebra", [.. common, "-i", Path.Combine(run, "zebra.pid"), "-f", Path.Combine(directory, "zebra.conf"), "-s", "90000000"]);
+        await WaitAsync(() => File.Exists(zserv), TimeSpan.FromSeconds(20), "zebra");
+        ns.StartProcess("/usr/lib/frr/bgpd", [.. common, "-i", Path.Combine(run, "bgpd.pid"), "-f", Path.Combine(directory, "bgpd.conf")]);
+        await WaitAsync(() => File.Exists(Path.Combine(run, "bgpd.vty")), TimeSpan.FromSeconds(20), "bgpd");
+        await Task.Delay(200);
+        return run;
+    }
+
+    private static async Task WriteBirdConfigAsync(string directory, int n, bool unique)
+    {
+        var routes = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            var prefix = $"{16 + (i >> 16)}.{(i >> 8) & 255}.{i & 255}.0/24";
+            routes.Append("route ").Append(prefix).Append(" blackhole");
+            if (unique)
+            {
+                routes.Append(CultureInfo.InvariantCulture, $" {{ bgp_community.add((65001,{(i % 65535) + 1})); }}");
+            }
+
+            routes.Append(";\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(directory, "bird.conf"), $$"""
+            router id 10.0.1.2;
+            protocol device { }
+            protocol static bulk4 {
+              disabled; ipv4;
+            {{routes}}}
+            filter to_r0 {
+              if source != RTS_STATIC then reject;
+              {{(unique ? string.Empty : "bgp_community.add((65001,100));")}}
+              accept;
+            }
+            protocol bgp r0 {
+              local 10.0.1.2 as 65001; neighbor 10.0.1.1 as 65000;
+              hold time 30; keepalive time 10; connect retry time 2; connect delay time 1; error wait time 1,10;
+              ipv4 { import none; export filter to_r0; };
+            }
+            """);
+    }
+
+    private static BenchReport Report(Dictionary<(string Sender, bool Unique, int N), List<Sample>> results, int[] sizes, int reps)
+    {
+        var rows = new List<BenchRow>();
+        var spec = new Dictionary<(bool, int), string>
+        {
+            [(false, 1_000)] = "spec: BIRD 3 ms, GoBGP 75 ms",
+            [(false, 10_000)] = "spec: BIRD 16 ms, GoBGP 752 ms",
+            [(false, 100_000)] = "spec: BIRD 410 ms, GoBGP 11.39 s",
+            [(true, 1_000)] = "spec: BIRD 8 ms, GoBGP 38 ms",
+            [(true, 10_000)] = "spec: BIRD 113 ms, GoBGP 662 ms",
+            [(true, 100_000)] = "spec: BIRD 1.25 s, GoBGP 8.97 s",
+        };
+        foreach (var unique in new[] { false, true })
+        {
+            foreach (var n in sizes)
+            {
+                var variant = unique ? "unique" : "shared";
+                var mesh = results[("Mesh", unique, n)];
+                var bird = results[("BIRD", unique, n)];
+                var meshT = Median(mesh, s => s.Seconds) * 1000;
+                var birdT = Median(bird, s => s.Seconds) * 1000;
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh t_bgp (median of {reps}, min {mesh.Min(s => s.Seconds) * 1000:F1}, max {mesh.Max(s => s.Seconds) * 1000:F1})", meshT, "ms",
+                    $"BIRD same run {birdT:F1} ms (min {bird.Min(s => s.Seconds) * 1000:F1}, max {bird.Max(s => s.Seconds) * 1000:F1}); {spec[(unique, n)]}; goal <= BIRD + 1 ms", meshT <= birdT + 1));
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh withdraw", Median(mesh, s => s.WithdrawSeconds) * 1000, "ms", $"BIRD same run {Median(bird, s => s.WithdrawSeconds) * 1000:F1} ms"));
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh UPDATEs", Median(mesh, s => s.Updates), "msgs", $"BIRD same run {Median(bird, s => s.Updates):F0}"));
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh sender CPU", Median(mesh, s => s.CpuSeconds), "s", $"BIRD same run {Median(bird, s => s.CpuSeconds):F2} s"));
+            }
+        }
+
+        return new BenchReport("bgp-inject", BenchReport.MachineDescription(), rows,
+        [
+            "receiver FRR 8.4 bgpd+zebra (deny-all out), senders one after the other in the same namespace, same run",
+            "t_bgp: from the sender being told to originate until FRR's pfxRcd reaches N (vty polled every ~1 ms on one persistent connection)",
+            "one warm-up round per sender and size is not recorded; Mesh: own process, 4 KB UPDATEs (no extended messages, like BIRD), routes built before t0; BIRD: 'enable bulk4' on its control socket",
+            "GoBGP is not re-measured here (needs its gRPC AddPathStream client); its figures are the spec's baselines",
+        ]);
+    }
+
+    private static double Median(List<Sample> samples, Func<Sample, double> value)
+    {
+        var sorted = samples.Select(value).Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
