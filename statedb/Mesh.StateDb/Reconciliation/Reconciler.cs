@@ -92,6 +92,11 @@ public sealed partial class Reconciler<TRow, TKey>
         }
         try
         {
+            if (_options.WaitForInitialization)
+            {
+                PublishHealth();
+                await _table.InitializedTask.WaitAsync(cancellationToken);
+            }
             using var changes = _table.Changes();
             var initialized = _table.InitializedTask;
             var initializationSeen = false;
@@ -340,6 +345,9 @@ public sealed partial class Reconciler<TRow, TKey>
                     }
                 }
             }
+            // Health first: whoever sees a row's new status also sees the counts that include it.
+            _pendingCount = 0;
+            PublishHealth();
             if (statuses.Count > 0)
             {
                 await WriteStatusesAsync(statuses, cancellationToken);

@@ -6,6 +6,12 @@ public sealed class ReconcilerOptions
     /// <summary>Names the reconciler in logs and health.</summary>
     public string Name { get; set; } = "reconciler";
 
+    /// <summary>
+    /// Apply nothing until the table is initialized, so a restarted agent never writes a partial desired state
+    /// over a working datapath (the first round is then a full reconciliation).
+    /// </summary>
+    public bool WaitForInitialization { get; set; }
+
     /// <summary>How often everything is re-applied and the target pruned.</summary>
     public TimeSpan FullReconciliationInterval { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -119,8 +119,9 @@ public sealed class ReconcilerTests
         await h.StartAsync();
 
         h.Insert(Entry(1, "a"), Entry(2, "b"));
-        await h.UntilAsync(() => h.Reconciler.Health.ErrorCount == 2, "both rows failed");
+        await h.UntilAsync(() => h.Row(1).Status.Kind == ReconcileStatusKind.Error && h.Row(2).Status.Kind == ReconcileStatusKind.Error, "both rows failed");
         h.Row(1).Status.Error.Should().Be("InvalidOperationException: netlink socket closed");
+        h.Reconciler.Health.ErrorCount.Should().Be(2);
         target.ThrowOnBatch = null;
         await h.ParkedAsync();
         h.Clock.Advance(TimeSpan.FromMilliseconds(100));
@@ -151,7 +152,7 @@ public sealed class ReconcilerTests
 
         var calls = h.Target.Calls;
         calls.Zip(calls.Skip(1), (a, b) => b.At - a.At).Should().Equal(expected);
-        h.Row(1).Status.Should().Be(ReconcileStatus.Failed("IOException: EBUSY", calls[^1].At));
+        await h.UntilAsync(() => h.Row(1).Status == ReconcileStatus.Failed("IOException: EBUSY", calls[^1].At), "status of the last failure");
     }
 
     [Fact]
@@ -178,7 +179,7 @@ public sealed class ReconcilerTests
         h.Target.FailUpdate = _ => null;
         await h.ParkedAsync();
         h.Clock.Advance(TimeSpan.FromMilliseconds(100));
-        await h.UntilAsync(() => h.Reconciler.Health.Level == HealthLevel.Ok, "recovered");
+        await h.UntilAsync(() => h.Row(1).Status.Kind == ReconcileStatusKind.Done, "row done after retry");
 
         degraded.ErrorCount.Should().Be(1);
         degraded.LastError.Should().Be("IOException: no route");
@@ -257,10 +258,9 @@ public sealed class ReconcilerTests
 
         init!.Done();
 
-        await h.UntilAsync(() => h.Target.Prunes.Count == 1, "prune after initialization");
-        h.Target.Prunes[0].Select(r => r.Id).Should().Equal(1);
+        await h.UntilAsync(() => h.Reconciler.Health.PruneCount == 1, "prune after initialization");
+        h.Target.Prunes.Should().ContainSingle().Which.Select(r => r.Id).Should().Equal(1);
         h.Target.Contents.Should().Equal(new Dictionary<int, string> { [1] = "a" });
-        h.Reconciler.Health.PruneCount.Should().Be(1);
     }
 
     [Fact]
@@ -276,9 +276,10 @@ public sealed class ReconcilerTests
 
         h.Clock.Advance(TimeSpan.FromMinutes(5));
 
-        await h.UntilAsync(() => h.Target.Prunes.Count == 2, "second prune");
+        // Health is published once the round is over, after the prune call.
+        await h.UntilAsync(() => h.Reconciler.Health.LastFullReconciliation == h.Clock.GetUtcNow(), "second full reconciliation");
+        h.Target.Prunes.Should().HaveCount(2);
         h.Target.Contents.Should().Equal(new Dictionary<int, string> { [1] = "a", [2] = "b" });
-        h.Reconciler.Health.LastFullReconciliation.Should().Be(h.Clock.GetUtcNow());
         h.Reconciler.Health.UpdateCount.Should().Be(4);
     }
 
