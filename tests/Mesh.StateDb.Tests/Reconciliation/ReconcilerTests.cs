@@ -264,6 +264,27 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task RunAsync_WaitForInitialization_AppliesNothingUntilInitializedThenOnce()
+    {
+        Mesh.StateDb.Tables.TableInitializer? init = null;
+        await using var h = new ReconcilerHarness(
+            options: new ReconcilerOptions { Name = "test", WaitForInitialization = true },
+            setup: t => init = t.RegisterInitializer("k8s-services"));
+        h.Target.Seed(99, "stale");
+        await h.StartAsync(waitForFirstFull: false);
+
+        h.Insert(Entry(1, "a"));
+        h.Insert(Entry(2, "b"));
+        await Task.Delay(100);
+        h.Target.Calls.Should().BeEmpty("nothing is applied before the table is initialized");
+        init!.Done();
+
+        await h.UntilAsync(() => h.Reconciler.Health.PruneCount == 1, "first full reconciliation");
+        h.Target.Calls.Where(c => c.Op == "update").Select(c => c.Id).Should().BeEquivalentTo([1, 2]);
+        h.Target.Contents.Should().Equal(new Dictionary<int, string> { [1] = "a", [2] = "b" });
+    }
+
+    [Fact]
     public async Task FullReconciliation_IntervalElapsed_ReappliesEverythingAndPrunes()
     {
         await using var h = new ReconcilerHarness();
