@@ -86,6 +86,16 @@ public sealed partial class WatchStore<T>
         }
     }
 
+    /// <summary>
+    /// Starts from entries already known elsewhere (the same data followed on another prefix), without reporting
+    /// them: the next list then sweeps only what is really gone.
+    /// </summary>
+    public void Seed(IEnumerable<KeyValuePair<string, T>> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        Volatile.Write(ref _entries, _entries.SetItems(entries));
+    }
+
     /// <summary>Removes every entry (the remote was disconnected for good), reporting each as deleted.</summary>
     public void Drain()
     {

@@ -1,0 +1,92 @@
+using Mesh.Bpf.Maps.Layouts;
+using Mesh.NodeAgent.LoadBalancerMaps;
+
+namespace Mesh.NodeAgent.Host.Datapath;
+
+/// <summary>
+/// Service entries into <c>cilium_lb{4,6}_services_v2</c>: backend slots first, then slot 0, so the datapath never
+/// sees a count larger than the slots written; slots beyond a shrunken count are deleted afterwards.
+/// </summary>
+internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
+{
+    private readonly Dictionary<LbFrontendKey, int> _slots = [];
+    private readonly Func<Func<uint, bool>> _backendsProgrammed;
+    private Func<uint, bool> _programmed = static _ => true;
+
+    /// <param name="services4">The IPv4 services map.</param>
+    /// <param name="services6">The IPv6 services map.</param>
+    /// <param name="backendsProgrammed">
+    /// Gives, per batch, whether a backend ID is already in the backends map: a slot is never written before its
+    /// backend, so the datapath never selects a backend it cannot find.
+    /// </param>
+    public LbServiceMapOperations(ProgrammedMap services4, ProgrammedMap services6, Func<Func<uint, bool>> backendsProgrammed)
+        : base([services4, services6])
+    {
+        _backendsProgrammed = backendsProgrammed;
+        foreach (var (key, value) in LbEncoding.ReadServices(services4.Found, services6.Found))
+        {
+            _slots[key] = value;
+        }
+    }
+
+    protected override int MapIndex(LbServiceEntry entry) => entry.Key.IsIPv6 ? 1 : 0;
+
+    protected override void BeginBatch() => _programmed = _backendsProgrammed();
+
+    protected override string? NotReady(LbServiceEntry entry)
+    {
+        foreach (var id in entry.BackendIds)
+        {
+            if (!_programmed(id))
+            {
+                return $"backend {id} is not programmed yet";
+            }
+        }
+        return null;
+    }
+
+    protected override void AppendEntries(LbServiceEntry entry, int row, MapBatch batch)
+    {
+        for (var slot = 1; slot <= entry.BackendIds.Count; slot++)
+        {
+            var i = batch.Append(row);
+            LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(i));
+            LbServiceValue.ForBackendSlot(entry.BackendIds[slot - 1], entry.RevNatIndex, (ServiceFlags)entry.Flags).Write(batch.ValueSpan(i));
+        }
+        var master = batch.Append(row);
+        LbEncoding.WriteServiceKey(entry.Key, 0, batch.KeySpan(master));
+        LbServiceValue.ForService(
+                (ushort)entry.BackendIds.Count,
+                entry.RevNatIndex,
+                (ServiceFlags)entry.Flags,
+                LbAlgorithm.Default,
+                entry.SessionAffinityTimeoutSeconds)
+            .Write(batch.ValueSpan(master));
+    }
+
+    protected override void AppendStale(LbServiceEntry entry, int row, MapBatch batch)
+    {
+        if (_slots.TryGetValue(entry.Key, out var before))
+        {
+            for (var slot = entry.BackendIds.Count + 1; slot <= before; slot++)
+            {
+                LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(batch.Append(row)));
+            }
+        }
+    }
+
+    protected override void AppendDeleted(LbServiceEntry entry, int row, MapBatch batch)
+    {
+        // Slot 0 first: once it is gone no packet looks at the slots.
+        LbEncoding.WriteServiceKey(entry.Key, 0, batch.KeySpan(batch.Append(row)));
+        var slots = Math.Max(entry.BackendIds.Count, _slots.GetValueOrDefault(entry.Key));
+        for (var slot = 1; slot <= slots; slot++)
+        {
+            LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(batch.Append(row)));
+        }
+    }
+
+    protected override void Written(LbServiceEntry entry) => _slots[entry.Key] = entry.BackendIds.Count;
+
+    protected override void Removed(LbServiceEntry entry) => _slots.Remove(entry.Key);
+}

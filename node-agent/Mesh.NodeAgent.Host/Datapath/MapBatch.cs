@@ -1,0 +1,46 @@
+namespace Mesh.NodeAgent.Host.Datapath;
+
+/// <summary>Packed keys (and values) for one batched map call, each remembering which row it came from.</summary>
+internal sealed class MapBatch(int keySize, int valueSize)
+{
+    private byte[] _keys = new byte[keySize * 64];
+    private byte[] _values = new byte[valueSize * 64];
+    private readonly List<int> _rows = [];
+
+    public int KeySize { get; } = keySize;
+
+    public int ValueSize { get; } = valueSize;
+
+    public int Count => _rows.Count;
+
+    public ReadOnlySpan<byte> Keys => _keys.AsSpan(0, Count * KeySize);
+
+    public ReadOnlySpan<byte> Values => _values.AsSpan(0, Count * ValueSize);
+
+    public ReadOnlySpan<byte> Key(int index) => _keys.AsSpan(index * KeySize, KeySize);
+
+    public ReadOnlySpan<byte> Value(int index) => _values.AsSpan(index * ValueSize, ValueSize);
+
+    public int RowOf(int index) => _rows[index];
+
+    /// <summary>Reserves room for one more entry of <paramref name="row"/>; returns its index for <see cref="KeySpan"/>.</summary>
+    public int Append(int row)
+    {
+        Grow(ref _keys, (Count + 1) * KeySize);
+        Grow(ref _values, (Count + 1) * ValueSize);
+        _rows.Add(row);
+        return Count - 1;
+    }
+
+    public Span<byte> KeySpan(int index) => _keys.AsSpan(index * KeySize, KeySize);
+
+    public Span<byte> ValueSpan(int index) => _values.AsSpan(index * ValueSize, ValueSize);
+
+    private static void Grow(ref byte[] buffer, int needed)
+    {
+        if (buffer.Length < needed)
+        {
+            Array.Resize(ref buffer, Math.Max(needed, buffer.Length * 2));
+        }
+    }
+}

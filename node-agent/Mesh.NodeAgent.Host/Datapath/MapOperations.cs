@@ -1,0 +1,154 @@
+using Mesh.NodeAgent.Tables;
+using Mesh.StateDb.Reconciliation;
+
+namespace Mesh.NodeAgent.Host.Datapath;
+
+/// <summary>
+/// Reconciler operations that turn desired rows into map entries, one batched syscall per map and round.
+/// Subclasses say which map a row goes to and which entries it consists of.
+/// </summary>
+/// <typeparam name="TEntry">The desired entry type.</typeparam>
+internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desired<TEntry>>
+    where TEntry : class
+{
+    private readonly IReadOnlyList<ProgrammedMap> _maps;
+
+    protected MapOperations(IReadOnlyList<ProgrammedMap> maps) => _maps = maps;
+
+    public Task UpdateAsync(Desired<TEntry> row, CancellationToken cancellationToken) =>
+        ThrowOnError(UpdateBatchAsync([row], cancellationToken));
+
+    public Task DeleteAsync(Desired<TEntry> row, CancellationToken cancellationToken) =>
+        ThrowOnError(DeleteBatchAsync([row], cancellationToken));
+
+    public Task<IReadOnlyList<RowError<Desired<TEntry>>>> UpdateBatchAsync(IReadOnlyList<Desired<TEntry>> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var batches = NewBatches();
+        var stale = NewBatches();
+        var errors = new List<RowError<Desired<TEntry>>>();
+        BeginBatch();
+        for (var row = 0; row < rows.Count; row++)
+        {
+            if (NotReady(rows[row].Entry) is { } reason)
+            {
+                errors.Add(new RowError<Desired<TEntry>>(rows[row], reason));
+                continue;
+            }
+            var map = MapIndex(rows[row].Entry);
+            AppendEntries(rows[row].Entry, row, batches[map]);
+            AppendStale(rows[row].Entry, row, stale[map]);
+        }
+        for (var map = 0; map < _maps.Count; map++)
+        {
+            if (_maps[map].Write(batches[map]) is { } failure)
+            {
+                // Nothing after the failing element was applied: every row from there on is retried.
+                var failedRows = new SortedSet<int>();
+                for (var i = failure.Index; i < batches[map].Count; i++)
+                {
+                    failedRows.Add(batches[map].RowOf(i));
+                }
+                errors.AddRange(failedRows.Select(r => new RowError<Desired<TEntry>>(rows[r], failure.Error)));
+                continue;
+            }
+            _maps[map].Delete(stale[map]);
+            for (var i = 0; i < batches[map].Count; i++)
+            {
+                Written(rows[batches[map].RowOf(i)].Entry);
+            }
+        }
+        return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
+    }
+
+    public Task<IReadOnlyList<RowError<Desired<TEntry>>>> DeleteBatchAsync(IReadOnlyList<Desired<TEntry>> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var batches = NewBatches();
+        for (var row = 0; row < rows.Count; row++)
+        {
+            var map = MapIndex(rows[row].Entry);
+            AppendDeleted(rows[row].Entry, row, batches[map]);
+        }
+        for (var map = 0; map < _maps.Count; map++)
+        {
+            _maps[map].Delete(batches[map]);
+        }
+        foreach (var row in rows)
+        {
+            Removed(row.Entry);
+        }
+        return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>([]);
+    }
+
+    public Task PruneAsync(IReadOnlyList<Desired<TEntry>> desired, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var batches = NewBatches();
+        for (var row = 0; row < desired.Count; row++)
+        {
+            AppendEntries(desired[row].Entry, row, batches[MapIndex(desired[row].Entry)]);
+        }
+        for (var map = 0; map < _maps.Count; map++)
+        {
+            var keep = new HashSet<EntryBytes>(batches[map].Count);
+            for (var i = 0; i < batches[map].Count; i++)
+            {
+                keep.Add(EntryBytes.From(batches[map].Key(i)));
+            }
+            _maps[map].Prune((key, _) => keep.Contains(EntryBytes.From(key)));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Index into the maps given to the constructor.</summary>
+    protected abstract int MapIndex(TEntry entry);
+
+    /// <summary>Appends every map entry the row consists of, in the order they must be written.</summary>
+    protected abstract void AppendEntries(TEntry entry, int row, MapBatch batch);
+
+    /// <summary>Appends the keys to delete when the row is deleted.</summary>
+    protected abstract void AppendDeleted(TEntry entry, int row, MapBatch batch);
+
+    /// <summary>Appends keys an earlier version of the row wrote that the new one no longer has.</summary>
+    protected virtual void AppendStale(TEntry entry, int row, MapBatch batch)
+    {
+    }
+
+    /// <summary>Called before a batch of updates is encoded.</summary>
+    protected virtual void BeginBatch()
+    {
+    }
+
+    /// <summary>Why the row cannot be written yet (it is retried with backoff), or null.</summary>
+    protected virtual string? NotReady(TEntry entry) => null;
+
+    /// <summary>Called once per written map entry of a row that was applied.</summary>
+    protected virtual void Written(TEntry entry)
+    {
+    }
+
+    /// <summary>Called for a deleted row.</summary>
+    protected virtual void Removed(TEntry entry)
+    {
+    }
+
+    private MapBatch[] NewBatches()
+    {
+        var batches = new MapBatch[_maps.Count];
+        for (var i = 0; i < batches.Length; i++)
+        {
+            batches[i] = new MapBatch(_maps[i].Handle.Descriptor.KeySize, _maps[i].Handle.Descriptor.ValueSize);
+        }
+        return batches;
+    }
+
+    private static async Task ThrowOnError(Task<IReadOnlyList<RowError<Desired<TEntry>>>> call)
+    {
+        var errors = await call.ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(errors[0].Error);
+        }
+    }
+}

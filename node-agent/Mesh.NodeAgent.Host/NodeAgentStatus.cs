@@ -1,0 +1,17 @@
+using Mesh.NodeAgent.Host.Sources;
+using Mesh.StateDb.Reconciliation;
+
+namespace Mesh.NodeAgent.Host;
+
+/// <summary>What <c>mesh agent status</c> shows: remote clusters, table counts and reconciler health.</summary>
+public sealed record NodeAgentStatus(
+    string Node,
+    string Cluster,
+    uint ClusterId,
+    string MapLocation,
+    bool Ready,
+    IReadOnlyList<RemoteClusterStatus> Remotes,
+    IReadOnlyDictionary<string, int> Tables,
+    IReadOnlyList<ReconcilerHealth> Reconcilers,
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<(string Map, long Written, long Skipped, long Deleted)> Maps);

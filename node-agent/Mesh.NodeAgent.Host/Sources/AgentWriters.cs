@@ -1,0 +1,37 @@
+using Mesh.NodeAgent.LoadBalancing;
+using Mesh.NodeAgent.Tables;
+
+namespace Mesh.NodeAgent.Host.Sources;
+
+/// <summary>The batched writers every source feeds the input tables through.</summary>
+internal sealed class AgentWriters(AgentTables tables)
+{
+    public AgentTables Tables { get; } = tables;
+
+    public TableWriter<ServiceIntent, ServiceName> Services { get; } = new(tables.Services);
+
+    public TableWriter<ServiceBackendSet, BackendSetKey> BackendSets { get; } = new(tables.BackendSets);
+
+    public TableWriter<IpCacheClaim, IpCacheClaimKey> IpCacheClaims { get; } = new(tables.IpCacheClaims);
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        Services.RunAsync(cancellationToken),
+        BackendSets.RunAsync(cancellationToken),
+        IpCacheClaims.RunAsync(cancellationToken));
+
+    /// <summary>Replaces the claims an owner made before (<paramref name="previous"/>) with <paramref name="claims"/>.</summary>
+    public void ReplaceClaims(IReadOnlyCollection<IpCacheClaimKey> previous, IpCacheClaim[] claims) => IpCacheClaims.Enqueue(tx =>
+    {
+        foreach (var key in previous)
+        {
+            if (!claims.Any(c => c.Key == key))
+            {
+                tx.Delete(key);
+            }
+        }
+        foreach (var claim in claims)
+        {
+            tx.Insert(claim);
+        }
+    });
+}
