@@ -1,7 +1,9 @@
+using Mesh.Bpf.Maps;
 using Mesh.ClusterMesh.Apiserver.Export;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 using Mesh.KvStore.Embedded;
 using Mesh.KvStore.Store;
+using Mesh.NodeAgent.Host;
 
 namespace Mesh.Cli.Demo;
 
@@ -16,16 +18,28 @@ internal sealed class DemoCluster(string name, uint id, EmbeddedBackend backend,
 
     public ClusterExporter Exporter { get; } = exporter;
 
+    public EmbeddedBackend Backend { get; } = backend;
+
     public List<RemoteClusterReflector> Reflectors { get; } = [];
+
+    /// <summary>The cluster's node agent (one node), once started, and its userspace maps.</summary>
+    public NodeAgentRuntime? Agent { get; set; }
+
+    public IBpfMapStore? Maps { get; set; }
 
     public async ValueTask DisposeAsync()
     {
+        if (Agent is not null)
+        {
+            await Agent.DisposeAsync();
+        }
+        Maps?.Dispose();
         foreach (var reflector in Reflectors)
         {
             await reflector.DisposeAsync();
         }
         await Exporter.DisposeAsync();
         await Kv.DisposeAsync();
-        await backend.DisposeAsync();
+        await Backend.DisposeAsync();
     }
 }

@@ -33,6 +33,16 @@ internal static class MeshDemo
         }
         var time = TimeProvider.System;
         var clusters = new List<DemoCluster>();
+        // The agents' act edits manifests (a failover): work on a copy, never on the shipped examples.
+        var work = Directory.CreateTempSubdirectory("mesh-demo-").FullName;
+        foreach (var directory in directories)
+        {
+            var copy = Directory.CreateDirectory(Path.Combine(work, Path.GetFileName(directory))).FullName;
+            foreach (var file in Directory.GetFiles(directory))
+            {
+                File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            }
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var runs = new List<Task>();
         try
@@ -47,7 +57,7 @@ internal static class MeshDemo
                 }
                 var backend = new EmbeddedBackend(time);
                 var kv = KvStoreFactory.Create(backend, new KvStoreOptions(), time, loggers);
-                var source = new ManifestDirectorySource(directories[i], time, loggers.CreateLogger<ManifestDirectorySource>());
+                var source = new ManifestDirectorySource(Path.Combine(work, name), time, loggers.CreateLogger<ManifestDirectorySource>());
                 var exporter = new ClusterExporter(kv, source, new ExportOptions(name, (uint)i + 1), time, loggers);
                 clusters.Add(new DemoCluster(name, (uint)i + 1, backend, kv, exporter));
             }
@@ -76,6 +86,10 @@ internal static class MeshDemo
             {
                 await PrintViewAsync(cluster, output, cancellationToken);
             }
+            if (!await DemoAgents.RunAsync(clusters, work, output, timeout, runs, loggers, stop.Token))
+            {
+                return 1;
+            }
             if (follow)
             {
                 await output.WriteLineAsync("Following manifest changes; press Ctrl+C to stop.");
@@ -91,6 +105,7 @@ internal static class MeshDemo
             {
                 await cluster.DisposeAsync();
             }
+            Directory.Delete(work, recursive: true);
         }
     }
 
