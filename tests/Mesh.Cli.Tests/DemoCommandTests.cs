@@ -25,6 +25,10 @@ public sealed class DemoCommandTests
         text.Split("demo/echo: backends from 3 clusters").Should().HaveCount(4);
         text.Should().NotContain("vault-0", "the internal namespace is not global");
         text.Should().NotContain("local-only", "services without the global annotation stay local");
+        text.Should().Contain("cluster1: 10.96.0.10:80/TCP -> 10.1.1.10:8080 (cluster1), 10.1.2.10:8080 (cluster1)\n", "affinity=local keeps healthy local backends only");
+        text.Should().Contain("cluster1: 10.96.0.10:80/TCP -> 10.2.1.10:8080 (cluster2), 10.2.2.10:8080 (cluster2), 10.3.1.10:8080 (cluster3), 10.3.2.10:8080 (cluster3)",
+            "without ready local backends the remote clusters' backends are programmed");
+        text.Should().Contain("cluster1 is back on its local backends");
     }
 
     [Fact]

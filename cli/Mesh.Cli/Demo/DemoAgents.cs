@@ -55,7 +55,7 @@ internal static class DemoAgents
         var original = await File.ReadAllTextAsync(manifest, cancellationToken);
         await output.WriteLineAsync($"== {first.Name}: every local backend of demo/echo becomes not ready (its EndpointSlice is edited)");
         await File.WriteAllTextAsync(manifest, NotReady(original, $"echo-{first.Name}"), cancellationToken);
-        if (await WaitAsync(() => Backends(first, names).Count > 0 && Backends(first, names).All(b => b.Cluster != first.Name), timeout, cancellationToken))
+        if (await WaitAsync(() => Backends(first, names).Count > 0 && Backends(first, names).All(b => b.Cluster != first.Name && b.Cluster != "?"), timeout, cancellationToken))
         {
             await PrintAsync([first], names, $"{first.Name} failed over to the remote clusters' backends", output);
         }

@@ -27,7 +27,7 @@ internal sealed class DatapathMaps : IDisposable
         RecoveredServices = LbEncoding.RecoverServices(services4.Found, services6.Found);
         RecoveredBackends = LbEncoding.RecoverBackends(backends4.Found, backends6.Found);
         Services = new LbServiceMapOperations(services4, services6, backendsProgrammed);
-        Backends = new LbBackendMapOperations(backends4, backends6);
+        Backends = new LbBackendMapOperations(backends4, backends6, Services.IsReferenced);
         RevNat = new LbRevNatMapOperations(revNat4, revNat6);
         IpCache = new IpCacheMapOperations(ipcache);
     }

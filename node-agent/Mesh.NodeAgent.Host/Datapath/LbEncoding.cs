@@ -36,10 +36,6 @@ internal static class LbEncoding
         }
     }
 
-    /// <summary>The backend slot count of every service entry found in the maps.</summary>
-    public static IEnumerable<KeyValuePair<LbFrontendKey, int>> ReadServices(BpfMapEntries services4, BpfMapEntries services6) =>
-        RecoverServices(services4, services6).Select(s => KeyValuePair.Create(s.Key, s.BackendIds.Count));
-
     /// <summary>Service entries as found in the maps: slot 0 with the backend IDs of its slots.</summary>
     public static IReadOnlyList<LbServiceEntry> RecoverServices(BpfMapEntries services4, BpfMapEntries services6)
     {

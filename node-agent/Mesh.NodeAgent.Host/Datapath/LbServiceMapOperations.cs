@@ -10,8 +10,10 @@ namespace Mesh.NodeAgent.Host.Datapath;
 internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 {
     private readonly Dictionary<LbFrontendKey, int> _slots = [];
+    private readonly Dictionary<LbFrontendKey, uint[]> _programmed = [];
+    private readonly Dictionary<uint, int> _references = [];
     private readonly Func<Func<uint, bool>> _backendsProgrammed;
-    private Func<uint, bool> _programmed = static _ => true;
+    private Func<uint, bool> _backendReady = static _ => true;
 
     /// <param name="services4">The IPv4 services map.</param>
     /// <param name="services6">The IPv6 services map.</param>
@@ -23,21 +25,22 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
         : base([services4, services6])
     {
         _backendsProgrammed = backendsProgrammed;
-        foreach (var (key, value) in LbEncoding.ReadServices(services4.Found, services6.Found))
+        foreach (var entry in LbEncoding.RecoverServices(services4.Found, services6.Found))
         {
-            _slots[key] = value;
+            _slots[entry.Key] = entry.BackendIds.Count;
+            SetProgrammed(entry.Key, [.. entry.BackendIds]);
         }
     }
 
     protected override int MapIndex(LbServiceEntry entry) => entry.Key.IsIPv6 ? 1 : 0;
 
-    protected override void BeginBatch() => _programmed = _backendsProgrammed();
+    protected override void BeginBatch() => _backendReady = _backendsProgrammed();
 
     protected override string? NotReady(LbServiceEntry entry)
     {
         foreach (var id in entry.BackendIds)
         {
-            if (!_programmed(id))
+            if (!_backendReady(id))
             {
                 return $"backend {id} is not programmed yet";
             }
@@ -86,7 +89,55 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
         }
     }
 
-    protected override void Written(LbServiceEntry entry) => _slots[entry.Key] = entry.BackendIds.Count;
+    /// <summary>Whether a programmed service slot still points at the backend (so it must not be deleted yet).</summary>
+    public bool IsReferenced(uint backendId)
+    {
+        lock (_references)
+        {
+            return _references.ContainsKey(backendId);
+        }
+    }
 
-    protected override void Removed(LbServiceEntry entry) => _slots.Remove(entry.Key);
+    protected override void Written(LbServiceEntry entry)
+    {
+        _slots[entry.Key] = entry.BackendIds.Count;
+        SetProgrammed(entry.Key, [.. entry.BackendIds]);
+    }
+
+    protected override void Removed(LbServiceEntry entry)
+    {
+        _slots.Remove(entry.Key);
+        SetProgrammed(entry.Key, []);
+    }
+
+    private void SetProgrammed(LbFrontendKey key, uint[] ids)
+    {
+        lock (_references)
+        {
+            var old = _programmed.GetValueOrDefault(key) ?? [];
+            if (old.AsSpan().SequenceEqual(ids))
+            {
+                return;
+            }
+            foreach (var id in old)
+            {
+                if (--_references[id] == 0)
+                {
+                    _references.Remove(id);
+                }
+            }
+            foreach (var id in ids)
+            {
+                _references[id] = _references.GetValueOrDefault(id) + 1;
+            }
+            if (ids.Length == 0)
+            {
+                _programmed.Remove(key);
+            }
+            else
+            {
+                _programmed[key] = ids;
+            }
+        }
+    }
 }

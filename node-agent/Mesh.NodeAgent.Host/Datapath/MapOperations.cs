@@ -65,20 +65,28 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     {
         ArgumentNullException.ThrowIfNull(rows);
         var batches = NewBatches();
+        var errors = new List<RowError<Desired<TEntry>>>();
+        var deleted = new List<Desired<TEntry>>(rows.Count);
         for (var row = 0; row < rows.Count; row++)
         {
+            if (NotDeletable(rows[row].Entry) is { } reason)
+            {
+                errors.Add(new RowError<Desired<TEntry>>(rows[row], reason));
+                continue;
+            }
             var map = MapIndex(rows[row].Entry);
             AppendDeleted(rows[row].Entry, row, batches[map]);
+            deleted.Add(rows[row]);
         }
         for (var map = 0; map < _maps.Count; map++)
         {
             _maps[map].Delete(batches[map]);
         }
-        foreach (var row in rows)
+        foreach (var row in deleted)
         {
             Removed(row.Entry);
         }
-        return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>([]);
+        return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
     }
 
     public Task PruneAsync(IReadOnlyList<Desired<TEntry>> desired, CancellationToken cancellationToken)
@@ -122,6 +130,9 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
 
     /// <summary>Why the row cannot be written yet (it is retried with backoff), or null.</summary>
     protected virtual string? NotReady(TEntry entry) => null;
+
+    /// <summary>Why the row cannot be deleted yet (it is retried with backoff), or null.</summary>
+    protected virtual string? NotDeletable(TEntry entry) => null;
 
     /// <summary>Called once per written map entry of a row that was applied.</summary>
     protected virtual void Written(TEntry entry)
