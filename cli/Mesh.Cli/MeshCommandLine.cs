@@ -16,6 +16,7 @@ public static class MeshCommandLine
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ApiserverCommand.Create());
         root.Subcommands.Add(ClusterMeshCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(Commands.Bgp.BgpCommand.Create());
         // Without a command there is nothing to do: show the commands and report a usage error.
         root.SetAction(parse =>

@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace Mesh.NodeAgent.Host;
+
+/// <summary>What <c>mesh agent</c> runs with: the agent's identity plus its inputs, maps and HTTP endpoint.</summary>
+public sealed record AgentHostOptions
+{
+    public required NodeAgentOptions Agent { get; init; }
+
+    public string? ManifestsDirectory { get; init; }
+
+    public string? Kubeconfig { get; init; }
+
+    public string? ClusterMeshConfigDirectory { get; init; }
+
+    /// <summary>Pin directory of the kernel maps; default <c>/sys/fs/bpf/mesh/&lt;node&gt;</c>.</summary>
+    public string? BpfRoot { get; init; }
+
+    /// <summary><c>--bpf=off</c>: userspace maps with the same encoding (no privileges needed).</summary>
+    public bool BpfOff { get; init; }
+
+    /// <summary>With <see cref="BpfOff"/>: directory where the userspace maps survive restarts (optional).</summary>
+    public string? BpfStateDirectory { get; init; }
+
+    public string HealthAddress { get; init; } = "127.0.0.1";
+
+    public int HealthPort { get; init; } = 9890;
+
+    public string PinRoot => BpfRoot ?? Path.Combine(Mesh.Bpf.Maps.BpfMapStores.DefaultPinRoot, Agent.NodeName);
+
+    /// <summary>Every problem, each naming its flag.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(Agent.Validate());
+        if ((ManifestsDirectory is null) == (Kubeconfig is null))
+        {
+            errors.Add("exactly one of --k8s-manifests and --kubeconfig is required");
+        }
+        if (ManifestsDirectory is not null && !Directory.Exists(ManifestsDirectory))
+        {
+            errors.Add($"--k8s-manifests: directory '{ManifestsDirectory}' does not exist");
+        }
+        if (Kubeconfig is not null && !File.Exists(Kubeconfig))
+        {
+            errors.Add($"--kubeconfig: file '{Kubeconfig}' does not exist");
+        }
+        if (BpfOff && BpfRoot is not null)
+        {
+            errors.Add("--bpf-root and --bpf=off exclude each other");
+        }
+        if (!IPAddress.TryParse(HealthAddress, out _))
+        {
+            errors.Add($"--health-address: '{HealthAddress}' is not an IP address");
+        }
+        if (HealthPort is < 0 or > 65535)
+        {
+            errors.Add($"--health-port: {HealthPort} is not a port");
+        }
+        return errors;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Mesh.NodeAgent.Host.Http;
+
+/// <summary>The agent's <c>/v1/status</c> document (remote clusters with Cilium's field names, spec §2.8) and metrics.</summary>
+public static class AgentStatusJson
+{
+    public static JsonObject Render(NodeAgentStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var clusters = new JsonArray();
+        foreach (var remote in status.Remotes)
+        {
+            clusters.Add(new JsonObject
+            {
+                ["name"] = remote.Name,
+                ["ready"] = remote.Ready,
+                ["connected"] = remote.Connected,
+                ["status"] = remote.LastError ?? (remote.Ready ? "synced" : "syncing"),
+                ["config"] = new JsonObject
+                {
+                    ["required"] = true,
+                    ["retrieved"] = remote.ConfigRetrieved,
+                    ["cluster-id"] = remote.ClusterId,
+                    ["kvstoremesh"] = remote.Cached,
+                    ["sync-canaries"] = true,
+                },
+                ["synced"] = new JsonObject
+                {
+                    ["nodes"] = remote.SyncedNodes,
+                    ["services"] = remote.SyncedServices,
+                    ["endpoints"] = remote.SyncedEndpoints,
+                },
+                ["num-nodes"] = remote.Nodes,
+                ["num-shared-services"] = remote.SharedServices,
+                ["num-endpoints"] = remote.Endpoints,
+                ["num-rejected"] = remote.Rejected,
+                ["num-failures"] = remote.Failures,
+                ["last-failure"] = remote.LastFailure?.ToString("O", CultureInfo.InvariantCulture),
+            });
+        }
+        var tables = new JsonObject();
+        foreach (var (name, count) in status.Tables)
+        {
+            tables[name] = count;
+        }
+        var reconcilers = new JsonArray();
+        foreach (var health in status.Reconcilers)
+        {
+            reconcilers.Add(new JsonObject
+            {
+                ["name"] = health.Name,
+                ["level"] = health.Level.ToString(),
+                ["errors"] = health.ErrorCount,
+                ["updates"] = health.UpdateCount,
+                ["deletes"] = health.DeleteCount,
+                ["prunes"] = health.PruneCount,
+                ["last-error"] = health.LastError,
+            });
+        }
+        var maps = new JsonArray();
+        foreach (var (map, written, skipped, deleted) in status.Maps)
+        {
+            maps.Add(new JsonObject { ["name"] = map, ["written"] = written, ["unchanged"] = skipped, ["deleted"] = deleted });
+        }
+        return new JsonObject
+        {
+            ["node"] = status.Node,
+            ["cluster"] = status.Cluster,
+            ["cluster-id"] = status.ClusterId,
+            ["maps-location"] = status.MapLocation,
+            ["ready"] = status.Ready,
+            ["clusters"] = clusters,
+            ["tables"] = tables,
+            ["reconcilers"] = reconcilers,
+            ["maps"] = maps,
+            ["errors"] = new JsonArray([.. status.Errors.Select(e => (JsonNode?)e)]),
+        };
+    }
+
+    /// <summary>Prometheus text: Cilium's agent clustermesh metrics plus table and reconciler gauges.</summary>
+    public static string Metrics(NodeAgentStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var text = new StringBuilder();
+        var source = $"source_cluster=\"{status.Cluster}\",source_node_name=\"{status.Node}\"";
+        text.AppendLine("# TYPE cilium_clustermesh_remote_clusters gauge");
+        text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_clusters{{{source}}} {status.Remotes.Count}");
+        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_readiness_status gauge");
+        foreach (var remote in status.Remotes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_readiness_status{{{source},target_cluster=\"{remote.Name}\"}} {(remote.Ready ? 1 : 0)}");
+        }
+        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_failures gauge");
+        foreach (var remote in status.Remotes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_failures{{{source},target_cluster=\"{remote.Name}\"}} {remote.Failures}");
+        }
+        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_last_failure_ts gauge");
+        foreach (var remote in status.Remotes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_last_failure_ts{{{source},target_cluster=\"{remote.Name}\"}} {remote.LastFailure?.ToUnixTimeSeconds() ?? 0}");
+        }
+        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_nodes gauge");
+        foreach (var remote in status.Remotes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_nodes{{{source},target_cluster=\"{remote.Name}\"}} {remote.Nodes}");
+        }
+        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_services gauge");
+        foreach (var remote in status.Remotes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_services{{{source},target_cluster=\"{remote.Name}\"}} {remote.SharedServices}");
+        }
+        text.AppendLine("# TYPE mesh_agent_table_rows gauge");
+        foreach (var (table, count) in status.Tables)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_table_rows{{table=\"{table}\"}} {count}");
+        }
+        text.AppendLine("# TYPE mesh_agent_reconciler_degraded gauge");
+        foreach (var health in status.Reconcilers)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_reconciler_degraded{{reconciler=\"{health.Name}\"}} {(health.Level == Mesh.StateDb.Reconciliation.HealthLevel.Ok ? 0 : 1)}");
+        }
+        text.AppendLine("# TYPE mesh_agent_reconciler_errors gauge");
+        foreach (var health in status.Reconcilers)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_reconciler_errors{{reconciler=\"{health.Name}\"}} {health.ErrorCount}");
+        }
+        text.AppendLine("# TYPE mesh_agent_map_entries_written_total counter");
+        foreach (var (map, written, _, _) in status.Maps)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_map_entries_written_total{{map=\"{map}\"}} {written}");
+        }
+        return text.ToString();
+    }
+}
