@@ -498,8 +498,11 @@ public sealed partial class BgpSpeaker : IAsyncDisposable, IConnectionEvents
                 break;
             case RefreshRoutes refresh when peer.AdjRibOut is { } rib && instance.Connection is { } refreshed:
             {
-                // RFC 7313 §4: with enhanced route refresh the answer is bracketed by BoRR and EoRR.
-                var enhanced = peer.RemoteOpen?.Find<EnhancedRouteRefreshCapability>() is not null;
+                // RFC 7313 §4 brackets the answer with BoRR and EoRR. FRR 8.4 stops sending UPDATEs to a peer after
+                // such an answer (its later withdrawals never arrive), so the answer goes out unbracketed, as plain
+                // RFC 2918 re-advertisement; BoRR/EoRR received from peers are still honoured.
+                const bool BracketRefreshAnswers = false;
+                var enhanced = BracketRefreshAnswers && peer.RemoteOpen?.Find<EnhancedRouteRefreshCapability>() is not null;
                 if (enhanced)
                 {
                     refreshed.Send(new RouteRefreshMessage(refresh.Family, RouteRefreshSubtype.BeginningOfRouteRefresh));
