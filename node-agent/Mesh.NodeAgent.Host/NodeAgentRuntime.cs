@@ -79,9 +79,6 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
 
     public AgentTables Tables { get; }
 
-    /// <summary>Raised with the receive time of every remote change, on the remote's watch loop.</summary>
-    public event Action<DateTimeOffset>? RemoteChangeReceived;
-
     /// <summary>Ready once the local cluster is synced, every remote known at start is synced (or timed out) and the maps hold the result.</summary>
     public bool IsReady => _local.Synced && Tables.LbServices.Initialized && Tables.IpCache.Initialized
         && Reconcilers.All(r => r.Level == HealthLevel.Ok) && AllDone(Tables.LbBackends) && AllDone(Tables.LbServices)
@@ -115,10 +112,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
                 existing.Stop.Cancel();
                 existing.Stop.Dispose();
             }
-            var watcher = new RemoteClusterWatcher(name, connect, _writers, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers)
-            {
-                OnChange = at => RemoteChangeReceived?.Invoke(at),
-            };
+            var watcher = new RemoteClusterWatcher(name, connect, _writers, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(_running);
             var run = _started ? Task.Run(() => watcher.RunAsync(stop.Token), CancellationToken.None) : Task.CompletedTask;
             _remotes[name] = (watcher, stop, run);

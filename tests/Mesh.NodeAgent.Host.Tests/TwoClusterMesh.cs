@@ -1,8 +1,8 @@
 using System.Net;
 using Mesh.Bpf.Maps;
-using Mesh.Bpf.Maps.Layouts;
 using Mesh.ClusterMesh.Apiserver.Export;
 using Mesh.ClusterMesh.Export;
+using Mesh.NodeAgent.Host.Datapath;
 using Mesh.KvStore.Store;
 using Mesh.Kubernetes.Manifests;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -132,16 +132,10 @@ internal sealed class TwoClusterMesh : IAsyncDisposable
     }
 
     /// <summary>The backend addresses (ip:port) in the slots of VIP:80/TCP, read back from the map store.</summary>
-    public static IReadOnlyList<string> BackendsInMaps(IBpfMapStore maps, string vip)
-    {
-        using var services = maps.OpenExisting(CiliumMaps.Lb4Services.Name)!;
-        using var backends = maps.OpenExisting(CiliumMaps.Lb4Backends.Name)!;
-        var byId = backends.Dump<LbBackendKey, Lb4BackendValue>().ToDictionary(e => e.Key.BackendId, e => e.Value);
-        var slots = services.Dump<Lb4ServiceKey, LbServiceValue>()
-            .Where(e => e.Key.Vip.Equals(IPAddress.Parse(vip)) && e.Key.Port == 80 && e.Key.Slot > 0)
-            .Select(e => byId.TryGetValue(e.Value.BackendId, out var b) ? $"{b.Address}:{b.Port}" : $"missing backend {e.Value.BackendId}");
-        return [.. slots.Order(StringComparer.Ordinal)];
-    }
+    public static IReadOnlyList<string> BackendsInMaps(IBpfMapStore maps, string vip) =>
+        [.. LbMapReader.SlotBackends(maps, IPAddress.Parse(vip), 80)
+            .Select(slot => slot.Backend is { } b ? $"{b.Address}:{b.Port}" : $"missing backend {slot.BackendId}")
+            .Order(StringComparer.Ordinal)];
 
     public async ValueTask DisposeAsync()
     {

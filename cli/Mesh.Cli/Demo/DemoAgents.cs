@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using Mesh.Bpf.Maps;
-using Mesh.Bpf.Maps.Layouts;
 using Mesh.Kubernetes.Manifests;
 using Mesh.KvStore.Store;
 using Mesh.NodeAgent.Host;
+using Mesh.NodeAgent.Host.Datapath;
 using Mesh.NodeAgent.LoadBalancing;
 using Microsoft.Extensions.Logging;
 
@@ -95,19 +95,9 @@ internal static class DemoAgents
         {
             return [];
         }
-        using var services = cluster.Maps.OpenExisting(CiliumMaps.Lb4Services.Name);
-        using var backends = cluster.Maps.OpenExisting(CiliumMaps.Lb4Backends.Name);
-        if (services is null || backends is null)
-        {
-            return [];
-        }
-        var byId = backends.Dump<LbBackendKey, Lb4BackendValue>().ToDictionary(e => e.Key.BackendId, e => e.Value);
-        return [.. services.Dump<Lb4ServiceKey, LbServiceValue>()
-            .Where(e => e.Key.Vip.Equals(vip) && e.Key.Port == 80 && e.Key.Slot > 0)
-            .OrderBy(e => e.Key.Slot)
-            .Select(e => byId.TryGetValue(e.Value.BackendId, out var b)
-                ? ($"{b.Address}:{b.Port.ToString(CultureInfo.InvariantCulture)}", names.GetValueOrDefault(b.ClusterId, $"cluster-id {b.ClusterId}"))
-                : ($"backend {e.Value.BackendId}", "?"))];
+        return [.. LbMapReader.SlotBackends(cluster.Maps, vip, 80).Select(slot => slot.Backend is { } b
+            ? ($"{b.Address}:{b.Port.ToString(CultureInfo.InvariantCulture)}", names.GetValueOrDefault(b.ClusterId, $"cluster-id {b.ClusterId}"))
+            : ($"backend {slot.BackendId}", "?"))];
     }
 
     private static IPAddress? Vip(DemoCluster cluster) =>

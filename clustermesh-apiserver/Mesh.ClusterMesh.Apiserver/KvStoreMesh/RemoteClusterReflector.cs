@@ -271,17 +271,14 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                 }
                 else
                 {
-                    var decoded = CiliumClusterConfigCodec.TryDecode(entry.Value);
-                    var rejection = decoded.Ok
-                        ? RemoteClusterValidator.CheckClusterConfig(_name, decoded.Value, _limits, _localClusterId)
-                        : new Rejection(RejectionReason.Malformed, $"cluster config of '{_name}': {decoded.Error}");
+                    var rejection = RemoteClusterValidator.CheckClusterConfig(_name, entry.Value, _limits, _localClusterId, out var config);
                     if (rejection is null)
                     {
                         lock (_gate)
                         {
                             _lastError = null;
                         }
-                        return decoded.Value;
+                        return config;
                     }
                     reason = rejection.Detail;
                 }

@@ -99,6 +99,22 @@ public sealed class RemoteClusterValidator
         return null;
     }
 
+    /// <summary>
+    /// Decodes the value stored at <c>cilium/cluster-config/&lt;name&gt;</c> and checks it against ours; the config, or
+    /// why it is refused (malformed or invalid).
+    /// </summary>
+    public static Rejection? CheckClusterConfig(string clusterName, ReadOnlyMemory<byte> value, ClusterLimits local, uint localClusterId, out CiliumClusterConfig? config)
+    {
+        var decoded = Codecs.CiliumClusterConfigCodec.TryDecode(value);
+        if (!decoded.Ok)
+        {
+            config = null;
+            return new Rejection(RejectionReason.Malformed, $"cluster config of '{clusterName}': {decoded.Error}");
+        }
+        config = decoded.Value;
+        return CheckClusterConfig(clusterName, decoded.Value, local, localClusterId);
+    }
+
     /// <summary>The remote's cluster config, checked against ours (spec §1.3.6, §3.3).</summary>
     public static Rejection? CheckClusterConfig(string clusterName, CiliumClusterConfig config, ClusterLimits local, uint localClusterId)
     {

@@ -88,51 +88,26 @@ public static class AgentStatusJson
         var source = $"source_cluster=\"{status.Cluster}\",source_node_name=\"{status.Node}\"";
         text.AppendLine("# TYPE cilium_clustermesh_remote_clusters gauge");
         text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_clusters{{{source}}} {status.Remotes.Count}");
-        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_readiness_status gauge");
-        foreach (var remote in status.Remotes)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_readiness_status{{{source},target_cluster=\"{remote.Name}\"}} {(remote.Ready ? 1 : 0)}");
-        }
-        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_failures gauge");
-        foreach (var remote in status.Remotes)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_failures{{{source},target_cluster=\"{remote.Name}\"}} {remote.Failures}");
-        }
-        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_last_failure_ts gauge");
-        foreach (var remote in status.Remotes)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_last_failure_ts{{{source},target_cluster=\"{remote.Name}\"}} {remote.LastFailure?.ToUnixTimeSeconds() ?? 0}");
-        }
-        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_nodes gauge");
-        foreach (var remote in status.Remotes)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_nodes{{{source},target_cluster=\"{remote.Name}\"}} {remote.Nodes}");
-        }
-        text.AppendLine("# TYPE cilium_clustermesh_remote_cluster_services gauge");
-        foreach (var remote in status.Remotes)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"cilium_clustermesh_remote_cluster_services{{{source},target_cluster=\"{remote.Name}\"}} {remote.SharedServices}");
-        }
-        text.AppendLine("# TYPE mesh_agent_table_rows gauge");
-        foreach (var (table, count) in status.Tables)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_table_rows{{table=\"{table}\"}} {count}");
-        }
-        text.AppendLine("# TYPE mesh_agent_reconciler_degraded gauge");
-        foreach (var health in status.Reconcilers)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_reconciler_degraded{{reconciler=\"{health.Name}\"}} {(health.Level == Mesh.StateDb.Reconciliation.HealthLevel.Ok ? 0 : 1)}");
-        }
-        text.AppendLine("# TYPE mesh_agent_reconciler_errors gauge");
-        foreach (var health in status.Reconcilers)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_reconciler_errors{{reconciler=\"{health.Name}\"}} {health.ErrorCount}");
-        }
-        text.AppendLine("# TYPE mesh_agent_map_entries_written_total counter");
-        foreach (var (map, written, _, _) in status.Maps)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"mesh_agent_map_entries_written_total{{map=\"{map}\"}} {written}");
-        }
+        var perRemote = status.Remotes.Select(r => ($"{source},target_cluster=\"{r.Name}\"", r)).ToList();
+        Gauge(text, "cilium_clustermesh_remote_cluster_readiness_status", perRemote, r => r.Ready ? 1 : 0);
+        Gauge(text, "cilium_clustermesh_remote_cluster_failures", perRemote, r => r.Failures);
+        Gauge(text, "cilium_clustermesh_remote_cluster_last_failure_ts", perRemote, r => r.LastFailure?.ToUnixTimeSeconds() ?? 0);
+        Gauge(text, "cilium_clustermesh_remote_cluster_nodes", perRemote, r => r.Nodes);
+        Gauge(text, "cilium_clustermesh_remote_cluster_services", perRemote, r => r.SharedServices);
+        Gauge(text, "mesh_agent_table_rows", [.. status.Tables.Select(t => ($"table=\"{t.Key}\"", t.Value))], count => count);
+        var reconcilers = status.Reconcilers.Select(h => ($"reconciler=\"{h.Name}\"", h)).ToList();
+        Gauge(text, "mesh_agent_reconciler_degraded", reconcilers, h => h.Level == Mesh.StateDb.Reconciliation.HealthLevel.Ok ? 0 : 1);
+        Gauge(text, "mesh_agent_reconciler_errors", reconcilers, h => h.ErrorCount);
+        Gauge(text, "mesh_agent_map_entries_written_total", [.. status.Maps.Select(m => ($"map=\"{m.Map}\"", m.Written))], written => written, "counter");
         return text.ToString();
+    }
+
+    private static void Gauge<T>(StringBuilder text, string name, IReadOnlyList<(string Labels, T Item)> series, Func<T, long> value, string type = "gauge")
+    {
+        text.AppendLine(CultureInfo.InvariantCulture, $"# TYPE {name} {type}");
+        foreach (var (labels, item) in series)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{name}{{{labels}}} {value(item)}");
+        }
     }
 }

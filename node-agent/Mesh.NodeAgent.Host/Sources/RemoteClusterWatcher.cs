@@ -29,9 +29,6 @@ internal sealed partial class RemoteClusterWatcher
     private readonly TimeSpan _healthInterval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly WatchStore<ClusterNode> _nodes;
-    private readonly WatchStore<ClusterService> _services;
-    private readonly WatchStore<IpIdentityPair> _ips;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly ILoggerFactory _loggers;
@@ -56,20 +53,15 @@ internal sealed partial class RemoteClusterWatcher
         _cacheTtl = cacheTtl;
         _time = time;
         _logger = loggers.CreateLogger<RemoteClusterWatcher>();
-        // The prefixes are set per connection (cached or not); these placeholders are replaced in ConnectAsync.
-        _nodes = NewNodes(cached: false, loggers);
-        _services = NewServices(cached: false, loggers);
-        _ips = NewIps(cached: false, loggers);
         _loggers = loggers;
+        // Followed on the remote's own prefixes until its config says they are cached by KVStoreMesh.
+        Current = (NewNodes(cached: false, loggers), NewServices(cached: false, loggers), NewIps(cached: false, loggers));
     }
 
     public string Name => _name;
 
     /// <summary>Completes when the first connection listed every kind.</summary>
     public Task Synced => _synced.Task;
-
-    /// <summary>Latest wall time the agent received a change from this remote (for the propagation histogram).</summary>
-    public Action<DateTimeOffset>? OnChange { get; set; }
 
     public RemoteClusterStatus Status
     {
@@ -105,7 +97,6 @@ internal sealed partial class RemoteClusterWatcher
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        Current = (_nodes, _services, _ips);
         var delay = TimeSpan.FromMilliseconds(200);
         var ttlLoop = _cacheTtl > TimeSpan.Zero ? ExpireAsync(cancellationToken) : Task.CompletedTask;
         while (!cancellationToken.IsCancellationRequested)
@@ -155,9 +146,7 @@ internal sealed partial class RemoteClusterWatcher
         {
             _drained = true;
         }
-        Current.Nodes.Drain();
-        Current.Services.Drain();
-        Current.Ips.Drain();
+        DrainStores();
         LogDrained(_name);
     }
 
@@ -169,22 +158,16 @@ internal sealed partial class RemoteClusterWatcher
             SetError($"no cluster config at {CiliumKeys.ClusterConfig(_name)} yet");
             return null;
         }
-        var decoded = CiliumClusterConfigCodec.TryDecode(entry.Value);
-        var rejection = decoded.Ok
-            ? RemoteClusterValidator.CheckClusterConfig(_name, decoded.Value, _limits, _localClusterId)
-            : new Rejection(RejectionReason.Malformed, $"cluster config of '{_name}': {decoded.Error}");
-        if (rejection is not null)
+        if (RemoteClusterValidator.CheckClusterConfig(_name, entry.Value, _limits, _localClusterId, out var decoded) is { } rejection)
         {
             SetError(rejection.Detail);
             return null;
         }
-        var config = decoded.Value!;
+        var config = decoded!;
         if (_config is { } previous && previous.Id != config.Id)
         {
             // Same name, new ID: nothing learnt under the old ID may stay (spec §3.5).
-            Current.Nodes.Drain();
-            Current.Services.Drain();
-            Current.Ips.Drain();
+            DrainStores();
         }
         if (_config is null || _config.Capabilities.Cached != config.Capabilities.Cached)
         {
@@ -273,9 +256,7 @@ internal sealed partial class RemoteClusterWatcher
                 if (expired)
                 {
                     // Revoked, not forgotten: the next connection's relist brings the entries back.
-                    Current.Nodes.Drain();
-                    Current.Services.Drain();
-                    Current.Ips.Drain();
+                    DrainStores();
                     LogExpired(_name, _cacheTtl);
                 }
             }
@@ -284,6 +265,13 @@ internal sealed partial class RemoteClusterWatcher
         {
             // Stopping.
         }
+    }
+
+    private void DrainStores()
+    {
+        Current.Nodes.Drain();
+        Current.Services.Drain();
+        Current.Ips.Drain();
     }
 
     private static WatchStore<T> Carry<T>(WatchStore<T> from, WatchStore<T> to)
@@ -347,7 +335,6 @@ internal sealed partial class RemoteClusterWatcher
             }
         }
         _writers.ReplaceClaims(previous, claims);
-        OnChange?.Invoke(_time.GetUtcNow());
     }
 
     private void ServiceChanged(WatchStoreChange<ClusterService> change)
@@ -369,7 +356,6 @@ internal sealed partial class RemoteClusterWatcher
                 tx.Insert(set);
             }
         });
-        OnChange?.Invoke(_time.GetUtcNow());
     }
 
     private void IpChanged(WatchStoreChange<IpIdentityPair> change)
@@ -396,7 +382,6 @@ internal sealed partial class RemoteClusterWatcher
                 tx.Insert(claim);
             }
         });
-        OnChange?.Invoke(_time.GetUtcNow());
     }
 
     private void SetError(string reason)

@@ -16,27 +16,11 @@ public sealed class TableWriter<TRow, TKey>
     private readonly Table<TRow, TKey> _table;
     private readonly Channel<Action<WriteTransaction<TRow, TKey>>> _queue =
         Channel.CreateUnbounded<Action<WriteTransaction<TRow, TKey>>>(new UnboundedChannelOptions { SingleReader = true });
-    private long _queued;
-    private long _applied;
 
     public TableWriter(Table<TRow, TKey> table) => _table = table ?? throw new ArgumentNullException(nameof(table));
 
     /// <summary>Queues a change; it is applied by <see cref="RunAsync"/> in order.</summary>
-    public void Enqueue(Action<WriteTransaction<TRow, TKey>> change)
-    {
-        Interlocked.Increment(ref _queued);
-        _queue.Writer.TryWrite(change);
-    }
-
-    /// <summary>Completes once every change queued before the call has been committed.</summary>
-    public async Task FlushedAsync(CancellationToken cancellationToken)
-    {
-        var target = Interlocked.Read(ref _queued);
-        while (Interlocked.Read(ref _applied) < target)
-        {
-            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public void Enqueue(Action<WriteTransaction<TRow, TKey>> change) => _queue.Writer.TryWrite(change);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +37,6 @@ public sealed class TableWriter<TRow, TKey>
                 }
                 tx.Commit();
             }
-            Interlocked.Add(ref _applied, applied);
         }
     }
 }
