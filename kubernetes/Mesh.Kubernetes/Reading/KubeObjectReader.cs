@@ -31,6 +31,9 @@ public static class KubeObjectReader
             ("cilium.io", "CiliumBGPPeerConfig") => CiliumBgpReader.ReadPeerConfig(o),
             ("cilium.io", "CiliumBGPAdvertisement") => CiliumBgpReader.ReadAdvertisement(o),
             ("cilium.io", "CiliumBGPNodeConfigOverride") => CiliumBgpReader.ReadNodeConfigOverride(o),
+            ("cilium.io", "CiliumNetworkPolicy") => CiliumPolicyReader.ReadNetworkPolicy(o),
+            ("cilium.io", "CiliumClusterwideNetworkPolicy") => CiliumPolicyReader.ReadClusterwidePolicy(o),
+            ("networking.k8s.io", "NetworkPolicy") => NetworkPolicyReader.Read(o),
             _ => null,
         };
     }
