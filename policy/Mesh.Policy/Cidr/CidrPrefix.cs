@@ -60,7 +60,7 @@ public readonly record struct CidrPrefix
         {
             addressText = addressText.Replace('-', ':');
         }
-        if (!IPAddress.TryParse(addressText, out var address) || address.ScopeId != 0 || addressText.Contains('%', StringComparison.Ordinal))
+        if (addressText.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressText, out var address))
         {
             return false;
         }
