@@ -46,9 +46,15 @@ public static partial class BpfTestCatalog
         return tests;
     }
 
-    /// <summary>Every test of every object in <see cref="TestsDirectory"/>, by object then name.</summary>
+    /// <summary>Objects built from bpf/tests/selftest: the framework's own checks (meant to fail) and a verifier reject.</summary>
+    public static readonly IReadOnlySet<string> SelfTestObjects = new HashSet<string>(StringComparer.Ordinal) { "framework_selftest.o", "verifier_reject.o" };
+
+    /// <summary>Every datapath test in <see cref="TestsDirectory"/> (self-test objects excluded), by object then name.</summary>
     public static IReadOnlyList<BpfTestDefinition> DiscoverAll() =>
-        [.. Directory.EnumerateFiles(TestsDirectory, "*.o").Order(StringComparer.Ordinal).SelectMany(Discover)];
+        [.. Directory.EnumerateFiles(TestsDirectory, "*.o")
+            .Where(path => !SelfTestObjects.Contains(Path.GetFileName(path)))
+            .Order(StringComparer.Ordinal)
+            .SelectMany(Discover)];
 
     [GeneratedRegex("^[^/]+/test/([^/]+)/(pktgen|setup|check)$")]
     private static partial Regex TestSection();
