@@ -2,7 +2,7 @@
 /*
  * IPv4 parsing and header rewrites.
  *
- * The rule for bad input (documented in ../README.md): a frame too short for an Ethernet header, an IPv4
+ * The rule for bad input (documented in bpf/programs/README.md): a frame too short for an Ethernet header, an IPv4
  * packet whose header is truncated or inconsistent (version, IHL, total length beyond the frame, TCP data
  * offset) or whose L4 header is cut short is DROPPED (DROP_MALFORMED): it can be neither translated nor
  * judged by policy, and passing it would let it bypass both. IPv4 fragments are dropped (DROP_FRAGMENT).
