@@ -25,6 +25,9 @@ public sealed record NodeAgentOptions
     /// <summary>How often every map is fully re-reconciled (and pruned).</summary>
     public TimeSpan FullReconciliationInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary><c>--bpf-lb-map-max</c>: capacity of each LB map (services, backends, reverse NAT).</summary>
+    public int LbMapMaxEntries { get; init; } = Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultLbMaxEntries;
+
     /// <summary>Every problem, each naming its field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -48,6 +51,10 @@ public sealed record NodeAgentOptions
         if (ClusterMeshHealthCheckInterval <= TimeSpan.Zero)
         {
             errors.Add("--clustermesh-health-check-interval: must be positive");
+        }
+        if (LbMapMaxEntries is < 16 or > 1 << 24)
+        {
+            errors.Add($"--bpf-lb-map-max: {LbMapMaxEntries} is outside 16..16777216");
         }
         if (ClusterMeshCacheTtl < TimeSpan.Zero)
         {

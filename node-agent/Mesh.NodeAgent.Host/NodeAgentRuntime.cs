@@ -4,6 +4,7 @@ using Mesh.KvStore.Cilium.Validation;
 using Mesh.KvStore.Store;
 using Mesh.NodeAgent.Controllers;
 using Mesh.NodeAgent.Host.Datapath;
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.Host.Sources;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancerMaps;
@@ -26,6 +27,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly AgentWriters _writers;
+    private readonly PropagationTracker _propagation;
     private readonly DatapathMaps _maps;
     private readonly LocalClusterSource _local;
     private readonly LoadBalancerController _lb;
@@ -57,11 +59,17 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         _logger = loggers.CreateLogger<NodeAgentRuntime>();
         Tables = new AgentTables();
         _writers = new AgentWriters(Tables);
-        _maps = new DatapathMaps(maps, () =>
-        {
-            var backends = Tables.LbBackends.Snapshot();
-            return id => backends.TryGet(id, out var row) && row.Status.Kind == ReconcileStatusKind.Done;
-        });
+        _propagation = new PropagationTracker(time);
+        _maps = new DatapathMaps(
+            maps,
+            () =>
+            {
+                var backends = Tables.LbBackends.Snapshot();
+                return id => backends.TryGet(id, out var row) && row.Status.Kind == ReconcileStatusKind.Done;
+            },
+            _propagation,
+            time,
+            options.LbMapMaxEntries);
         _local = new LocalClusterSource(_writers, localSource, options.ClusterName, options.ClusterId, options.NodeName);
         _clusterMeshInitializers =
         [
@@ -87,8 +95,8 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     public IReadOnlyList<ReconcilerHealth> Reconcilers =>
         [_servicesReconciler.Health, _backendsReconciler.Health, _revNatReconciler.Health, _ipcacheReconciler.Health];
 
-    /// <summary>Map write counters: entries written, skipped as unchanged, deleted.</summary>
-    public IReadOnlyList<(string Map, long Written, long Skipped, long Deleted)> MapCounters => _maps.Counters;
+    /// <summary>Map write counters: entries written, skipped as unchanged, deleted, programming time.</summary>
+    public IReadOnlyList<MapCounters> MapCounters => _maps.Counters;
 
     public NodeAgentStatus Status()
     {
@@ -97,7 +105,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         {
             remotes = [.. _remotes.Values.Select(r => r.Watcher.Status).OrderBy(s => s.Name, StringComparer.Ordinal)];
         }
-        return new NodeAgentStatus(_options.NodeName, _options.ClusterName, _options.ClusterId, _maps.Store.Location, IsReady, remotes, Tables.Counts(), Reconcilers, _lb.Errors, _maps.Counters);
+        return new NodeAgentStatus(_options.NodeName, _options.ClusterName, _options.ClusterId, _maps.Store.Location, IsReady, remotes, Tables.Counts(), Reconcilers, _lb.Errors, _maps.Counters, PropagationSummary.From(_propagation));
     }
 
     /// <summary>Starts following a remote cluster (or restarts it with a new connection: reconnect and relist).</summary>
@@ -112,7 +120,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
                 existing.Stop.Cancel();
                 existing.Stop.Dispose();
             }
-            var watcher = new RemoteClusterWatcher(name, connect, _writers, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers);
+            var watcher = new RemoteClusterWatcher(name, connect, _writers, _propagation, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(_running);
             var run = _started ? Task.Run(() => watcher.RunAsync(stop.Token), CancellationToken.None) : Task.CompletedTask;
             _remotes[name] = (watcher, stop, run);

@@ -1,3 +1,5 @@
+using Mesh.NodeAgent.Host.Datapath;
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.Host.Sources;
 using Mesh.StateDb.Reconciliation;
 
@@ -14,4 +16,5 @@ public sealed record NodeAgentStatus(
     IReadOnlyDictionary<string, int> Tables,
     IReadOnlyList<ReconcilerHealth> Reconcilers,
     IReadOnlyList<string> Errors,
-    IReadOnlyList<(string Map, long Written, long Skipped, long Deleted)> Maps);
+    IReadOnlyList<MapCounters> Maps,
+    PropagationSummary Propagation);

@@ -37,8 +37,11 @@ internal static class BenchCommand
             case "bpf-maps":
                 report = Bpf.BpfMapsBench.Run(options);
                 break;
+            case "node-agent":
+                report = await NodeAgent.NodeAgentBench.RunAsync(options);
+                break;
             default:
-                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | apiserver-bootstrap [--identities N] [--endpoints N] [--services N] | bgp-fuzz [--inputs N]");
+                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | apiserver-bootstrap [--identities N] [--endpoints N] [--services N] | bgp-fuzz [--inputs N] | bgp-inject | statedb | bpf-maps [--lb N] [--ipcache N] | node-agent [--clusters N] [--nodes N] [--identities N] [--endpoints N] [--services N] [--backends N] [--rate N] [--seconds N]");
                 return 2;
         }
         report.Print(Console.Out);

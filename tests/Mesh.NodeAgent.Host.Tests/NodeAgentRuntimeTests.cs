@@ -66,6 +66,12 @@ public sealed class NodeAgentRuntimeTests : IAsyncLifetime
         _mesh.WriteService("a", "10.96.0.10", "none", ("10.1.0.1", true), ("10.1.0.3", true));
         await Eventually.UntilAsync(() => TwoClusterMesh.BackendsInMaps(maps, TwoClusterMesh.VipB).Count == 3, Patience);
         TwoClusterMesh.BackendsInMaps(maps, TwoClusterMesh.VipB).Should().Equal("10.1.0.1:8080", "10.1.0.3:8080", "10.2.0.1:8080");
+
+        // The live change was timed from its arrival to the service map write.
+        await Eventually.UntilAsync(() => _mesh.Agent.Status().Propagation.Count >= 1, Patience);
+        var metrics = Http.AgentStatusJson.Metrics(_mesh.Agent.Status());
+        metrics.Should().Contain("# TYPE mesh_agent_clustermesh_propagation_seconds histogram")
+            .And.MatchRegex(@"mesh_agent_clustermesh_propagation_seconds_bucket\{[^}]*le=""\+Inf""\} [1-9]");
     }
 
     [Fact]

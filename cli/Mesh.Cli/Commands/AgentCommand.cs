@@ -25,12 +25,13 @@ internal static class AgentCommand
         var bpfState = new Option<string?>("--bpf-state-dir") { Description = "With --bpf=off: keep the userspace maps across restarts in this directory." };
         var cacheTtl = new Option<TimeSpan>("--clustermesh-cache-ttl") { Description = "Revoke a disconnected cluster's data after this long (0: never).", DefaultValueFactory = _ => TimeSpan.Zero };
         var syncTimeout = new Option<TimeSpan>("--clustermesh-sync-timeout") { Description = "How long pruning waits for the remotes' initial sync.", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
+        var lbMapMax = new Option<int>("--bpf-lb-map-max") { Description = "Capacity of each LB map (services, backends, reverse NAT).", DefaultValueFactory = _ => Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultLbMaxEntries };
         var maxClusters = new Option<uint>("--max-connected-clusters") { Description = "255 or 511.", DefaultValueFactory = _ => 255 };
         var healthAddress = new Option<string>("--health-address") { Description = "Address of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => "127.0.0.1" };
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => 9890 };
         var command = new Command("agent", "Run a node agent: merge the local and remote clusters and program the LB and ipcache maps.")
         {
-            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, bpfState, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
+            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, bpfState, lbMapMax, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
         };
         command.Subcommands.Add(StatusCommand());
         command.Subcommands.Add(MapsCommand());
@@ -46,6 +47,7 @@ internal static class AgentCommand
                     MaxConnectedClusters = parse.GetValue(maxClusters),
                     ClusterMeshCacheTtl = parse.GetValue(cacheTtl),
                     ClusterMeshSyncTimeout = parse.GetValue(syncTimeout),
+                    LbMapMaxEntries = parse.GetValue(lbMapMax),
                 },
                 ManifestsDirectory = parse.GetValue(manifests),
                 Kubeconfig = parse.GetValue(kubeconfig),
@@ -124,6 +126,10 @@ internal static class AgentCommand
         foreach (var reconciler in status["reconcilers"]!.AsArray())
         {
             text.AppendLine($"Reconciler {reconciler!["name"]}: {reconciler["level"]}, {reconciler["updates"]} updates, {reconciler["errors"]} failing{(reconciler["last-error"] is { } e && reconciler["errors"]!.GetValue<int>() > 0 ? $" (last error: {e})" : string.Empty)}");
+        }
+        if (status["propagation"] is JsonObject propagation && propagation["count"]!.GetValue<long>() > 0)
+        {
+            text.AppendLine($"Propagation:   remote change → map write p50 {propagation["p50-ms"]} ms, p99 {propagation["p99-ms"]} ms over {propagation["count"]} changes");
         }
         return text.ToString();
     }

@@ -1,5 +1,6 @@
 using Mesh.Bpf.Maps;
 using Mesh.Bpf.Maps.Layouts;
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.LoadBalancerMaps;
 
 namespace Mesh.NodeAgent.Host.Datapath;
@@ -12,7 +13,7 @@ internal sealed class DatapathMaps : IDisposable
 {
     private readonly ProgrammedMap[] _all;
 
-    public DatapathMaps(IBpfMapStore store, Func<Func<uint, bool>> backendsProgrammed, int lbMaxEntries = CiliumMaps.DefaultLbMaxEntries, int ipCacheMaxEntries = CiliumMaps.DefaultIpCacheMaxEntries)
+    public DatapathMaps(IBpfMapStore store, Func<Func<uint, bool>> backendsProgrammed, PropagationTracker? propagation = null, TimeProvider? time = null, int lbMaxEntries = CiliumMaps.DefaultLbMaxEntries, int ipCacheMaxEntries = CiliumMaps.DefaultIpCacheMaxEntries)
     {
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
@@ -26,10 +27,11 @@ internal sealed class DatapathMaps : IDisposable
         _all = [services4, services6, backends4, backends6, revNat4, revNat6, ipcache];
         RecoveredServices = LbEncoding.RecoverServices(services4.Found, services6.Found);
         RecoveredBackends = LbEncoding.RecoverBackends(backends4.Found, backends6.Found);
-        Services = new LbServiceMapOperations(services4, services6, backendsProgrammed);
-        Backends = new LbBackendMapOperations(backends4, backends6, Services.IsReferenced);
-        RevNat = new LbRevNatMapOperations(revNat4, revNat6);
-        IpCache = new IpCacheMapOperations(ipcache);
+        time ??= TimeProvider.System;
+        Services = new LbServiceMapOperations(services4, services6, backendsProgrammed) { Propagation = propagation, Time = time };
+        Backends = new LbBackendMapOperations(backends4, backends6, Services.IsReferenced) { Time = time };
+        RevNat = new LbRevNatMapOperations(revNat4, revNat6) { Time = time };
+        IpCache = new IpCacheMapOperations(ipcache) { Propagation = propagation, Time = time };
     }
 
     public IBpfMapStore Store { get; }
@@ -46,9 +48,9 @@ internal sealed class DatapathMaps : IDisposable
 
     public IpCacheMapOperations IpCache { get; }
 
-    /// <summary>Entries written, left alone because they already held the same bytes, and deleted, per map.</summary>
-    public IReadOnlyList<(string Map, long Written, long Skipped, long Deleted)> Counters =>
-        [.. _all.Select(m => (m.Name, m.Written, m.Skipped, m.Deleted))];
+    /// <summary>Write counters and programming time per map.</summary>
+    public IReadOnlyList<MapCounters> Counters =>
+        [.. _all.Select(m => new MapCounters(m.Name, m.Written, m.Skipped, m.Deleted, m.ProgrammingTime))];
 
     public void Dispose()
     {

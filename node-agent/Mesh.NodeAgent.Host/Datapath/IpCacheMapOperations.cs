@@ -19,6 +19,8 @@ internal sealed class IpCacheMapOperations(ProgrammedMap ipcache) : MapOperation
             .Write(batch.ValueSpan(i));
     }
 
+    protected override object? PropagationKey(IpCacheEntry entry) => entry.Prefix;
+
     protected override void AppendDeleted(IpCacheEntry entry, int row, MapBatch batch) =>
         new IpCacheKey(entry.Prefix.BaseAddress, entry.Prefix.PrefixLength).Write(batch.KeySpan(batch.Append(row)));
 }

@@ -98,6 +98,8 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
         }
     }
 
+    protected override object? PropagationKey(LbServiceEntry entry) => entry.Service;
+
     protected override void Written(LbServiceEntry entry)
     {
         _slots[entry.Key] = entry.BackendIds.Count;

@@ -1,3 +1,4 @@
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.Tables;
 using Mesh.StateDb.Reconciliation;
 
@@ -15,6 +16,12 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
 
     protected MapOperations(IReadOnlyList<ProgrammedMap> maps) => _maps = maps;
 
+    /// <summary>Told when a row reaches its map, to close the propagation clock of its remote change.</summary>
+    public PropagationTracker? Propagation { get; init; }
+
+    /// <summary>Measures how long programming takes (encoding, unchanged-entry filtering, the syscalls).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public Task UpdateAsync(Desired<TEntry> row, CancellationToken cancellationToken) =>
         ThrowOnError(UpdateBatchAsync([row], cancellationToken));
 
@@ -24,6 +31,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     public Task<IReadOnlyList<RowError<Desired<TEntry>>>> UpdateBatchAsync(IReadOnlyList<Desired<TEntry>> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        var started = Time.GetTimestamp();
         var batches = NewBatches();
         var stale = NewBatches();
         var errors = new List<RowError<Desired<TEntry>>>();
@@ -55,15 +63,26 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
             _maps[map].Delete(stale[map]);
             for (var i = 0; i < batches[map].Count; i++)
             {
-                Written(rows[batches[map].RowOf(i)].Entry);
+                // A row's entries are consecutive: report each row once.
+                if (i == 0 || batches[map].RowOf(i) != batches[map].RowOf(i - 1))
+                {
+                    var entry = rows[batches[map].RowOf(i)].Entry;
+                    Written(entry);
+                    if (Propagation is { } propagation && PropagationKey(entry) is { } key)
+                    {
+                        propagation.Programmed(key);
+                    }
+                }
             }
         }
+        AttributeTime(batches, started);
         return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
     }
 
     public Task<IReadOnlyList<RowError<Desired<TEntry>>>> DeleteBatchAsync(IReadOnlyList<Desired<TEntry>> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        var started = Time.GetTimestamp();
         var batches = NewBatches();
         var errors = new List<RowError<Desired<TEntry>>>();
         var deleted = new List<Desired<TEntry>>(rows.Count);
@@ -85,7 +104,12 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         foreach (var row in deleted)
         {
             Removed(row.Entry);
+            if (Propagation is { } propagation && PropagationKey(row.Entry) is { } key)
+            {
+                propagation.Programmed(key);
+            }
         }
+        AttributeTime(batches, started);
         return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
     }
 
@@ -142,6 +166,31 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     /// <summary>Called for a deleted row.</summary>
     protected virtual void Removed(TEntry entry)
     {
+    }
+
+    /// <summary>What a remote change about this row is keyed by in <see cref="Propagation"/>, or null.</summary>
+    protected virtual object? PropagationKey(TEntry entry) => null;
+
+    /// <summary>Shares the round's time among the maps in proportion to the entries each got.</summary>
+    private void AttributeTime(MapBatch[] batches, long started)
+    {
+        var elapsed = Time.GetElapsedTime(started);
+        var total = 0;
+        foreach (var batch in batches)
+        {
+            total += batch.Count;
+        }
+        if (total == 0)
+        {
+            return;
+        }
+        for (var map = 0; map < _maps.Count; map++)
+        {
+            if (batches[map].Count > 0)
+            {
+                _maps[map].AddProgrammingTime(elapsed * batches[map].Count / total);
+            }
+        }
     }
 
     private MapBatch[] NewBatches()

@@ -14,6 +14,7 @@ internal sealed class ProgrammedMap : IDisposable
     private long _written;
     private long _deleted;
     private long _skipped;
+    private long _programmingTicks;
 
     public ProgrammedMap(IBpfMapHandle handle)
     {
@@ -39,6 +40,11 @@ internal sealed class ProgrammedMap : IDisposable
     public long Deleted => Interlocked.Read(ref _deleted);
 
     public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Time the reconcilers spent programming this map (encoding, filtering, syscalls).</summary>
+    public TimeSpan ProgrammingTime => TimeSpan.FromTicks(Interlocked.Read(ref _programmingTicks));
+
+    public void AddProgrammingTime(TimeSpan elapsed) => Interlocked.Add(ref _programmingTicks, elapsed.Ticks);
 
     /// <summary>Writes the batch; returns the batch index of the entry that failed and why, or null when all succeeded.</summary>
     public (int Index, string Error)? Write(MapBatch batch)

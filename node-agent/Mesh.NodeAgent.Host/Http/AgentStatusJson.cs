@@ -61,10 +61,20 @@ public static class AgentStatusJson
             });
         }
         var maps = new JsonArray();
-        foreach (var (map, written, skipped, deleted) in status.Maps)
+        foreach (var map in status.Maps)
         {
-            maps.Add(new JsonObject { ["name"] = map, ["written"] = written, ["unchanged"] = skipped, ["deleted"] = deleted });
+            maps.Add(new JsonObject
+            {
+                ["name"] = map.Map,
+                ["written"] = map.Written,
+                ["unchanged"] = map.Skipped,
+                ["deleted"] = map.Deleted,
+                ["programming-seconds"] = Math.Round(map.ProgrammingTime.TotalSeconds, 6),
+                ["entries-per-second"] = Math.Round(map.EntriesPerSecond),
+            });
         }
+        var propagation = status.Propagation;
+        static JsonNode? Millis(TimeSpan? value) => value is { } v ? Math.Round(v.TotalMilliseconds, 3) : null;
         return new JsonObject
         {
             ["node"] = status.Node,
@@ -76,6 +86,16 @@ public static class AgentStatusJson
             ["tables"] = tables,
             ["reconcilers"] = reconcilers,
             ["maps"] = maps,
+            ["propagation"] = new JsonObject
+            {
+                ["count"] = propagation.Count,
+                ["p50-ms"] = Millis(propagation.P50),
+                ["p90-ms"] = Millis(propagation.P90),
+                ["p99-ms"] = Millis(propagation.P99),
+                ["max-ms"] = Millis(propagation.Max),
+                ["pending"] = propagation.Pending,
+                ["dropped"] = propagation.Dropped,
+            },
             ["errors"] = new JsonArray([.. status.Errors.Select(e => (JsonNode?)e)]),
         };
     }
@@ -99,7 +119,21 @@ public static class AgentStatusJson
         Gauge(text, "mesh_agent_reconciler_degraded", reconcilers, h => h.Level == Mesh.StateDb.Reconciliation.HealthLevel.Ok ? 0 : 1);
         Gauge(text, "mesh_agent_reconciler_errors", reconcilers, h => h.ErrorCount);
         Gauge(text, "mesh_agent_map_entries_written_total", [.. status.Maps.Select(m => ($"map=\"{m.Map}\"", m.Written))], written => written, "counter");
+        Histogram(text, "mesh_agent_clustermesh_propagation_seconds", source, status.Propagation.Buckets);
         return text.ToString();
+    }
+
+    /// <summary>Remote kvstore change → map write latency as a Prometheus histogram.</summary>
+    private static void Histogram(StringBuilder text, string name, string labels, Metrics.HistogramSnapshot histogram)
+    {
+        text.AppendLine(CultureInfo.InvariantCulture, $"# TYPE {name} histogram");
+        for (var i = 0; i < histogram.Cumulative.Count; i++)
+        {
+            var le = i < histogram.Bounds.Count ? histogram.Bounds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{le}\"}} {histogram.Cumulative[i]}");
+        }
+        text.AppendLine(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {histogram.SumSeconds.ToString("R", CultureInfo.InvariantCulture)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{name}_count{{{labels}}} {histogram.Count}");
     }
 
     private static void Gauge<T>(StringBuilder text, string name, IReadOnlyList<(string Labels, T Item)> series, Func<T, long> value, string type = "gauge")

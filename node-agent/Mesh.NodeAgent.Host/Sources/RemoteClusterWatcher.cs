@@ -4,6 +4,7 @@ using Mesh.KvStore.Cilium.Validation;
 using Mesh.KvStore.Cilium.Values;
 using Mesh.KvStore.Store;
 using Mesh.KvStore.Sync;
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancing;
 using Mesh.NodeAgent.Tables;
@@ -23,6 +24,7 @@ internal sealed partial class RemoteClusterWatcher
     private readonly string _name;
     private readonly Func<IKvStore> _connect;
     private readonly AgentWriters _writers;
+    private readonly PropagationTracker _propagation;
     private readonly ClusterLimits _limits;
     private readonly uint _localClusterId;
     private readonly TimeSpan _cacheTtl;
@@ -42,12 +44,13 @@ internal sealed partial class RemoteClusterWatcher
     private DateTimeOffset? _disconnectedSince;
     private string? _lastError;
 
-    public RemoteClusterWatcher(string name, Func<IKvStore> connect, AgentWriters writers, ClusterLimits limits, uint localClusterId, TimeSpan cacheTtl, TimeSpan healthInterval, TimeProvider time, ILoggerFactory loggers)
+    public RemoteClusterWatcher(string name, Func<IKvStore> connect, AgentWriters writers, PropagationTracker propagation, ClusterLimits limits, uint localClusterId, TimeSpan cacheTtl, TimeSpan healthInterval, TimeProvider time, ILoggerFactory loggers)
     {
         _healthInterval = healthInterval;
         _name = name;
         _connect = connect;
         _writers = writers;
+        _propagation = propagation;
         _limits = limits;
         _localClusterId = localClusterId;
         _cacheTtl = cacheTtl;
@@ -343,7 +346,13 @@ internal sealed partial class RemoteClusterWatcher
         {
             return;
         }
-        var key = new BackendSetKey(new ServiceName(service.Namespace, service.Name), ServiceBackendSet.RemoteSource(_name));
+        var name = new ServiceName(service.Namespace, service.Name);
+        var key = new BackendSetKey(name, ServiceBackendSet.RemoteSource(_name));
+        if (Current.Services.IsSynced)
+        {
+            // Live changes only: the initial list is measured as bootstrap, not as propagation.
+            _propagation.Received(name);
+        }
         var set = change.Kind == WatchStoreChangeKind.Delete ? null : ServiceConversion.FromRemote(service);
         _writers.BackendSets.Enqueue(tx =>
         {
@@ -368,6 +377,10 @@ internal sealed partial class RemoteClusterWatcher
         if (entry is null)
         {
             return;
+        }
+        if (Current.Ips.IsSynced)
+        {
+            _propagation.Received(entry.Prefix);
         }
         var claim = new IpCacheClaim(IpCacheClaim.ClusterOwner(_name), entry);
         var deleted = change.Kind == WatchStoreChangeKind.Delete;
