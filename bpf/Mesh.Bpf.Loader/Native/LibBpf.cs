@@ -100,5 +100,8 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_tc_detach")]
     public static partial int TcDetach(TcHook* hook, TcOptions* options);
 
+    [LibraryImport(Library, EntryPoint = "bpf_tc_query")]
+    public static partial int TcQuery(TcHook* hook, TcOptions* options);
+
     public static string? Text(byte* utf8) => utf8 is null ? null : Marshal.PtrToStringUTF8((nint)utf8);
 }
