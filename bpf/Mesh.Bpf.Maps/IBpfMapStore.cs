@@ -15,6 +15,9 @@ public interface IBpfMapStore : IDisposable
     /// <summary>Opens an existing map with whatever layout it has, never creating or replacing; null when absent (for dumps).</summary>
     IBpfMapHandle? OpenExisting(string name);
 
+    /// <summary>The names of the maps the store holds that start with <paramref name="prefix"/>, sorted (per-endpoint maps).</summary>
+    IReadOnlyList<string> Names(string prefix);
+
     /// <summary>Removes the map (unpins it); false when there was none.</summary>
     bool Remove(string name);
 

@@ -90,6 +90,22 @@ internal sealed class KernelMapStore : IBpfMapStore
         return new KernelMapHandle(map, descriptor, MapOpenOutcome.Reused, null);
     }
 
+    public IReadOnlyList<string> Names(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!Directory.Exists(Location))
+        {
+            return [];
+        }
+        var names = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(Location, prefix + "*"))
+        {
+            names.Add(Path.GetFileName(path));
+        }
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
     public bool Remove(string name)
     {
         var path = PinPath(name);

@@ -59,6 +59,30 @@ internal sealed class UserspaceMapStore : IBpfMapStore
         }
     }
 
+    public IReadOnlyList<string> Names(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        lock (_gate)
+        {
+            var names = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var name in _maps.Keys)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    names.Add(name);
+                }
+            }
+            if (_stateDirectory is not null && Directory.Exists(_stateDirectory))
+            {
+                foreach (var path in Directory.EnumerateFiles(_stateDirectory, prefix + "*" + FileSuffix))
+                {
+                    names.Add(Path.GetFileNameWithoutExtension(path));
+                }
+            }
+            return [.. names];
+        }
+    }
+
     public bool Remove(string name)
     {
         lock (_gate)

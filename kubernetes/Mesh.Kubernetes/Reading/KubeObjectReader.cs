@@ -122,7 +122,11 @@ public static class KubeObjectReader
             networking?.String("node") ?? string.Empty,
             (byte)(s.Object("encryption")?.Integer("key", 0, 255) ?? 0),
             ports,
-            s.String("service-account"));
+            s.String("service-account"))
+        {
+            EndpointId = s.Integer("id", 1, ushort.MaxValue) is { } endpointId ? (ushort)endpointId : null,
+            IdentityLabels = identity?.Strings("labels") ?? [],
+        };
     }
 
     private static CiliumNode ReadNode(JsonFields o)

@@ -7,4 +7,7 @@ public enum IpCacheSource
     LocalNode = 1,
     RemoteEndpoint = 2,
     RemoteNode = 3,
+
+    /// <summary>A node-local CIDR identity allocated for a policy's CIDR selector; any other claim on the prefix wins.</summary>
+    PolicyCidr = 4,
 }

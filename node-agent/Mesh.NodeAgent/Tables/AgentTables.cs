@@ -2,6 +2,7 @@ using System.Net;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancerMaps;
 using Mesh.NodeAgent.LoadBalancing;
+using Mesh.NodeAgent.Policy;
 using Mesh.StateDb.Tables;
 
 namespace Mesh.NodeAgent.Tables;
@@ -36,6 +37,24 @@ public sealed class AgentTables
 
     public Table<Desired<IpCacheEntry>, IPNetwork> IpCache { get; } = new("ipcache", r => r.Entry.Prefix, (IComparer<IPNetwork>?)null);
 
+    public static readonly Index<Desired<PolicyMapRow>, ushort> PolicyEntriesByEndpoint = Index<Desired<PolicyMapRow>, ushort>.Create("endpoint", r => r.Entry.EndpointId);
+
+    /// <summary>Local policies (CNP, CCNP, KNP), verbatim.</summary>
+    public Table<PolicyObject, string> Policies { get; } = new("policies", p => p.Key, StringComparer.Ordinal);
+
+    /// <summary>Security identities of the local cluster and of every remote cluster.</summary>
+    public Table<PolicyIdentity, uint> PolicyIdentities { get; } = new("policy-identities", i => i.Id);
+
+    /// <summary>This node's endpoints (CiliumEndpoints on this node with an endpoint ID).</summary>
+    public Table<LocalEndpoint, ushort> LocalEndpoints { get; } = new("local-endpoints", e => e.Id);
+
+    /// <summary>The per-endpoint policy maps that must exist.</summary>
+    public Table<Desired<PolicyEndpointMap>, ushort> PolicyMaps { get; } = new("policy-maps", r => r.Entry.EndpointId);
+
+    /// <summary>Every entry of every local endpoint's policy map.</summary>
+    public Table<Desired<PolicyMapRow>, PolicyEntryKey> PolicyEntries { get; } =
+        new("policy-entries", r => r.Entry.PrimaryKey, (IComparer<PolicyEntryKey>?)null, PolicyEntriesByEndpoint);
+
     /// <summary>Row counts per table, for status.</summary>
     public IReadOnlyDictionary<string, int> Counts() => new SortedDictionary<string, int>(StringComparer.Ordinal)
     {
@@ -46,5 +65,10 @@ public sealed class AgentTables
         [LbBackends.Name] = LbBackends.Snapshot().Count,
         [LbRevNat.Name] = LbRevNat.Snapshot().Count,
         [IpCache.Name] = IpCache.Snapshot().Count,
+        [Policies.Name] = Policies.Snapshot().Count,
+        [PolicyIdentities.Name] = PolicyIdentities.Snapshot().Count,
+        [LocalEndpoints.Name] = LocalEndpoints.Snapshot().Count,
+        [PolicyMaps.Name] = PolicyMaps.Snapshot().Count,
+        [PolicyEntries.Name] = PolicyEntries.Snapshot().Count,
     };
 }
