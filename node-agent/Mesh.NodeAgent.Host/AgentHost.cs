@@ -37,7 +37,8 @@ public static class AgentHost
         using var maps = options.BpfOff
             ? BpfMapStores.Userspace(options.BpfStateDirectory, loggers.CreateLogger("Mesh.Bpf.Maps"))
             : BpfMapStores.Kernel(options.PinRoot, loggers.CreateLogger("Mesh.Bpf.Maps"));
-        await using var agent = new NodeAgentRuntime(options.Agent, source, maps, time, loggers);
+        var datapath = options.DatapathTc ? new Programs.EndpointDatapathOptions { PinDirectory = options.PinRoot } : null;
+        await using var agent = new NodeAgentRuntime(options.Agent, source, maps, time, loggers, datapath);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

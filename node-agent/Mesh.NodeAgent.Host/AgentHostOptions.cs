@@ -22,6 +22,12 @@ public sealed record AgentHostOptions
     /// <summary>With <see cref="BpfOff"/>: directory where the userspace maps survive restarts (optional).</summary>
     public string? BpfStateDirectory { get; init; }
 
+    /// <summary>
+    /// <c>--datapath=tc</c>: attach <c>mesh_lxc.o</c> to each local endpoint's host-side interface (named by the
+    /// CiliumEndpoint's <c>mesh.cilium.io/host-interface</c> annotation). Off by default: the agent only programs maps.
+    /// </summary>
+    public bool DatapathTc { get; init; }
+
     public string HealthAddress { get; init; } = "127.0.0.1";
 
     public int HealthPort { get; init; } = 9890;
@@ -47,6 +53,10 @@ public sealed record AgentHostOptions
         if (BpfOff && BpfRoot is not null)
         {
             errors.Add("--bpf-root and --bpf=off exclude each other");
+        }
+        if (DatapathTc && BpfOff)
+        {
+            errors.Add("--datapath=tc needs kernel maps, not --bpf=off");
         }
         if (!IPAddress.TryParse(HealthAddress, out _))
         {

@@ -5,6 +5,7 @@ using Mesh.KvStore.Store;
 using Mesh.NodeAgent.Controllers;
 using Mesh.NodeAgent.Host.Datapath;
 using Mesh.NodeAgent.Host.Metrics;
+using Mesh.NodeAgent.Host.Programs;
 using Mesh.NodeAgent.Host.Sources;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancerMaps;
@@ -30,6 +31,8 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     private readonly PropagationTracker _propagation;
     private readonly DatapathMaps _maps;
     private readonly LocalClusterSource _local;
+    private readonly IObjectSource _localSource;
+    private readonly EndpointDatapathManager? _endpointDatapath;
     private readonly LoadBalancerController _lb;
     private readonly IpCacheController _ipcache;
     private readonly Reconciler<Desired<LbServiceEntry>, LbFrontendKey> _servicesReconciler;
@@ -43,7 +46,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     private CancellationToken _running = CancellationToken.None;
     private bool _started;
 
-    public NodeAgentRuntime(NodeAgentOptions options, IObjectSource localSource, IBpfMapStore maps, TimeProvider time, ILoggerFactory loggers)
+    public NodeAgentRuntime(NodeAgentOptions options, IObjectSource localSource, IBpfMapStore maps, TimeProvider time, ILoggerFactory loggers, EndpointDatapathOptions? endpointDatapath = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(localSource);
@@ -70,6 +73,8 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
             _propagation,
             time,
             options.LbMapMaxEntries);
+        _localSource = localSource;
+        _endpointDatapath = endpointDatapath is null ? null : new EndpointDatapathManager(endpointDatapath, time, loggers.CreateLogger<EndpointDatapathManager>());
         _local = new LocalClusterSource(_writers, localSource, options.ClusterName, options.ClusterId, options.NodeName);
         _clusterMeshInitializers =
         [
@@ -94,6 +99,9 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
 
     public IReadOnlyList<ReconcilerHealth> Reconcilers =>
         [_servicesReconciler.Health, _backendsReconciler.Health, _revNatReconciler.Health, _ipcacheReconciler.Health];
+
+    /// <summary>With <c>--datapath=tc</c>: each local endpoint's attached programs or attach error; empty otherwise.</summary>
+    public IReadOnlyList<EndpointDatapathStatus> EndpointDatapath => _endpointDatapath?.Status ?? [];
 
     /// <summary>Map write counters: entries written, skipped as unchanged, deleted, programming time.</summary>
     public IReadOnlyList<MapCounters> MapCounters => _maps.Counters;
@@ -174,6 +182,10 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
             _ipcacheReconciler.RunAsync(stop.Token),
             WaitForRemotesAsync(stop.Token),
         };
+        if (_endpointDatapath is not null)
+        {
+            loops.Add(_endpointDatapath.RunAsync(_localSource, stop.Token));
+        }
         try
         {
             var first = await Task.WhenAny(loops.Append(Task.Delay(Timeout.Infinite, cancellationToken))).ConfigureAwait(false);

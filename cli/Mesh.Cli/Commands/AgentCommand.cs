@@ -22,6 +22,8 @@ internal static class AgentCommand
         var bpfRoot = new Option<string?>("--bpf-root") { Description = "Pin directory of the maps (default /sys/fs/bpf/mesh/<node>)." };
         var bpf = new Option<string>("--bpf") { Description = "on: kernel maps; off: userspace maps with the same encoding (no privileges).", DefaultValueFactory = _ => "on" };
         bpf.AcceptOnlyFromAmong("on", "off");
+        var datapath = new Option<string>("--datapath") { Description = "off: program maps only; tc: also attach the endpoint datapath to each local endpoint's host-side interface (CiliumEndpoint annotation mesh.cilium.io/host-interface).", DefaultValueFactory = _ => "off" };
+        datapath.AcceptOnlyFromAmong("off", "tc");
         var bpfState = new Option<string?>("--bpf-state-dir") { Description = "With --bpf=off: keep the userspace maps across restarts in this directory." };
         var cacheTtl = new Option<TimeSpan>("--clustermesh-cache-ttl") { Description = "Revoke a disconnected cluster's data after this long (0: never).", DefaultValueFactory = _ => TimeSpan.Zero };
         var syncTimeout = new Option<TimeSpan>("--clustermesh-sync-timeout") { Description = "How long pruning waits for the remotes' initial sync.", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
@@ -31,7 +33,7 @@ internal static class AgentCommand
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => 9890 };
         var command = new Command("agent", "Run a node agent: merge the local and remote clusters and program the LB and ipcache maps.")
         {
-            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, bpfState, lbMapMax, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
+            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, datapath, bpfState, lbMapMax, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
         };
         command.Subcommands.Add(StatusCommand());
         command.Subcommands.Add(MapsCommand());
@@ -55,6 +57,7 @@ internal static class AgentCommand
                 BpfRoot = parse.GetValue(bpfRoot),
                 BpfOff = parse.GetValue(bpf) == "off",
                 BpfStateDirectory = parse.GetValue(bpfState),
+                DatapathTc = parse.GetValue(datapath) == "tc",
                 HealthAddress = parse.GetValue(healthAddress)!,
                 HealthPort = parse.GetValue(healthPort),
             };
