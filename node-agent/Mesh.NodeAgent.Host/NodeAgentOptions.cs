@@ -28,6 +28,20 @@ public sealed record NodeAgentOptions
     /// <summary><c>--bpf-lb-map-max</c>: capacity of each LB map (services, backends, reverse NAT).</summary>
     public int LbMapMaxEntries { get; init; } = Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultLbMaxEntries;
 
+    /// <summary><c>--policy-default-local-cluster</c>: peer selectors without a cluster label select only the local cluster.</summary>
+    public bool PolicyDefaultLocalCluster { get; init; } = true;
+
+    /// <summary><c>--bpf-policy-map-max</c>: capacity of each endpoint's policy map; an endpoint needing more is degraded.</summary>
+    public int PolicyMapMaxEntries { get; init; } = Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultPolicyMaxEntries;
+
+    /// <summary>The policy engine's options for this agent.</summary>
+    public Mesh.Policy.PolicyEngineOptions PolicyEngineOptions() => new()
+    {
+        LocalClusterName = ClusterName,
+        PolicyDefaultLocalCluster = PolicyDefaultLocalCluster,
+        PolicyMapMaxEntries = PolicyMapMaxEntries,
+    };
+
     /// <summary>Every problem, each naming its field; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -55,6 +69,10 @@ public sealed record NodeAgentOptions
         if (LbMapMaxEntries is < 16 or > 1 << 24)
         {
             errors.Add($"--bpf-lb-map-max: {LbMapMaxEntries} is outside 16..16777216");
+        }
+        if (PolicyMapMaxEntries is < 16 or > 1 << 20)
+        {
+            errors.Add($"--bpf-policy-map-max: {PolicyMapMaxEntries} is outside 16..1048576");
         }
         if (ClusterMeshCacheTtl < TimeSpan.Zero)
         {

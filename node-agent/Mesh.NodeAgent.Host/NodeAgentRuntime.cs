@@ -5,10 +5,12 @@ using Mesh.KvStore.Store;
 using Mesh.NodeAgent.Controllers;
 using Mesh.NodeAgent.Host.Datapath;
 using Mesh.NodeAgent.Host.Metrics;
+using Mesh.NodeAgent.Host.Policy;
 using Mesh.NodeAgent.Host.Programs;
 using Mesh.NodeAgent.Host.Sources;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancerMaps;
+using Mesh.NodeAgent.Policy;
 using Mesh.NodeAgent.Tables;
 using Mesh.StateDb.Reconciliation;
 using Mesh.StateDb.Tables;
@@ -35,6 +37,11 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     private readonly EndpointDatapathManager? _endpointDatapath;
     private readonly LoadBalancerController _lb;
     private readonly IpCacheController _ipcache;
+    private readonly PolicyController _policy;
+    private readonly PolicyMapSet _policyMaps;
+    private readonly Reconciler<Desired<PolicyEndpointMap>, ushort> _policyMapsReconciler;
+    private readonly Reconciler<Desired<PolicyMapRow>, PolicyEntryKey> _policyEntriesReconciler;
+    private readonly TableInitializer _remoteIdentitiesInitializer;
     private readonly Reconciler<Desired<LbServiceEntry>, LbFrontendKey> _servicesReconciler;
     private readonly Reconciler<Desired<LbBackendEntry>, uint> _backendsReconciler;
     private readonly Reconciler<Desired<LbRevNatEntry>, ushort> _revNatReconciler;
@@ -88,6 +95,16 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         _backendsReconciler = new(Tables.LbBackends, _maps.Backends, Reconciling("lb-backends"), time, loggers.CreateLogger<Reconciler<Desired<LbBackendEntry>, uint>>());
         _revNatReconciler = new(Tables.LbRevNat, _maps.RevNat, Reconciling("lb-revnat"), time, loggers.CreateLogger<Reconciler<Desired<LbRevNatEntry>, ushort>>());
         _ipcacheReconciler = new(Tables.IpCache, _maps.IpCache, Reconciling("ipcache"), time, loggers.CreateLogger<Reconciler<Desired<IpCacheEntry>, System.Net.IPNetwork>>());
+        _remoteIdentitiesInitializer = Tables.PolicyIdentities.RegisterInitializer("clustermesh");
+        _policy = new PolicyController(Tables, options.PolicyEngineOptions(), loggers.CreateLogger<PolicyController>());
+        _policyMaps = new PolicyMapSet(maps, options.PolicyMapMaxEntries);
+        _policyMapsReconciler = new(Tables.PolicyMaps, new PolicyEndpointMapOperations(_policyMaps), Reconciling("policy-maps"), time, loggers.CreateLogger<Reconciler<Desired<PolicyEndpointMap>, ushort>>());
+        _policyEntriesReconciler = new(
+            Tables.PolicyEntries,
+            new PolicyEntryOperations(_policyMaps, id => Tables.PolicyMaps.Snapshot().Contains(id), time),
+            Reconciling("policy-entries"),
+            time,
+            loggers.CreateLogger<Reconciler<Desired<PolicyMapRow>, PolicyEntryKey>>());
     }
 
     public AgentTables Tables { get; }
@@ -95,16 +112,20 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     /// <summary>Ready once the local cluster is synced, every remote known at start is synced (or timed out) and the maps hold the result.</summary>
     public bool IsReady => _local.Synced && Tables.LbServices.Initialized && Tables.IpCache.Initialized
         && Reconcilers.All(r => r.Level == HealthLevel.Ok) && AllDone(Tables.LbBackends) && AllDone(Tables.LbServices)
-        && AllDone(Tables.LbRevNat) && AllDone(Tables.IpCache);
+        && AllDone(Tables.LbRevNat) && AllDone(Tables.IpCache)
+        && Tables.PolicyMaps.Initialized && Tables.PolicyEntries.Initialized && AllDone(Tables.PolicyMaps) && AllDone(Tables.PolicyEntries);
 
     public IReadOnlyList<ReconcilerHealth> Reconcilers =>
-        [_servicesReconciler.Health, _backendsReconciler.Health, _revNatReconciler.Health, _ipcacheReconciler.Health];
+        [_servicesReconciler.Health, _backendsReconciler.Health, _revNatReconciler.Health, _ipcacheReconciler.Health, _policyMapsReconciler.Health, _policyEntriesReconciler.Health];
+
+    /// <summary>Policies accepted and rejected, local endpoints with their enforcement and size, identity labels.</summary>
+    public PolicyControllerStatus PolicyStatus => _policy.Status;
 
     /// <summary>With <c>--datapath=tc</c>: each local endpoint's attached programs or attach error; empty otherwise.</summary>
     public IReadOnlyList<EndpointDatapathStatus> EndpointDatapath => _endpointDatapath?.Status ?? [];
 
     /// <summary>Map write counters: entries written, skipped as unchanged, deleted, programming time.</summary>
-    public IReadOnlyList<MapCounters> MapCounters => _maps.Counters;
+    public IReadOnlyList<MapCounters> MapCounters => [.. _maps.Counters, _policyMaps.Counters];
 
     public NodeAgentStatus Status()
     {
@@ -113,7 +134,10 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         {
             remotes = [.. _remotes.Values.Select(r => r.Watcher.Status).OrderBy(s => s.Name, StringComparer.Ordinal)];
         }
-        return new NodeAgentStatus(_options.NodeName, _options.ClusterName, _options.ClusterId, _maps.Store.Location, IsReady, remotes, Tables.Counts(), Reconcilers, _lb.Errors, _maps.Counters, PropagationSummary.From(_propagation));
+        return new NodeAgentStatus(_options.NodeName, _options.ClusterName, _options.ClusterId, _maps.Store.Location, IsReady, remotes, Tables.Counts(), Reconcilers, _lb.Errors, MapCounters, PropagationSummary.From(_propagation))
+        {
+            Policy = _policy.Status,
+        };
     }
 
     /// <summary>Starts following a remote cluster (or restarts it with a new connection: reconnect and relist).</summary>
@@ -180,6 +204,9 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
             _backendsReconciler.RunAsync(stop.Token),
             _revNatReconciler.RunAsync(stop.Token),
             _ipcacheReconciler.RunAsync(stop.Token),
+            _policy.RunAsync(stop.Token),
+            _policyMapsReconciler.RunAsync(stop.Token),
+            _policyEntriesReconciler.RunAsync(stop.Token),
             WaitForRemotesAsync(stop.Token),
         };
         if (_endpointDatapath is not null)
@@ -223,6 +250,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
             remote.Stop.Dispose();
         }
         _maps.Dispose();
+        _policyMaps.Dispose();
     }
 
     private async Task WaitForRemotesAsync(CancellationToken cancellationToken)
@@ -242,6 +270,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         }
         _writers.BackendSets.Enqueue(tx => tx.MarkDone(_clusterMeshInitializers[0]));
         _writers.IpCacheClaims.Enqueue(tx => tx.MarkDone(_clusterMeshInitializers[1]));
+        _writers.PolicyIdentities.Enqueue(tx => tx.MarkDone(_remoteIdentitiesInitializer));
         await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
     }
 

@@ -17,4 +17,8 @@ public sealed record NodeAgentStatus(
     IReadOnlyList<ReconcilerHealth> Reconcilers,
     IReadOnlyList<string> Errors,
     IReadOnlyList<MapCounters> Maps,
-    PropagationSummary Propagation);
+    PropagationSummary Propagation)
+{
+    /// <summary>Policies, local endpoints' policy state (degraded ones flagged) and identity labels.</summary>
+    public Mesh.NodeAgent.Policy.PolicyControllerStatus Policy { get; init; } = Mesh.NodeAgent.Policy.PolicyControllerStatus.Empty;
+}

@@ -1,4 +1,5 @@
 using Mesh.NodeAgent.LoadBalancing;
+using Mesh.NodeAgent.Policy;
 using Mesh.NodeAgent.Tables;
 
 namespace Mesh.NodeAgent.Host.Sources;
@@ -14,7 +15,16 @@ internal sealed class AgentWriters(AgentTables tables)
 
     public TableWriter<IpCacheClaim, IpCacheClaimKey> IpCacheClaims { get; } = new(tables.IpCacheClaims);
 
+    public TableWriter<PolicyObject, string> Policies { get; } = new(tables.Policies);
+
+    public TableWriter<PolicyIdentity, uint> PolicyIdentities { get; } = new(tables.PolicyIdentities);
+
+    public TableWriter<LocalEndpoint, ushort> LocalEndpoints { get; } = new(tables.LocalEndpoints);
+
     public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        Policies.RunAsync(cancellationToken),
+        PolicyIdentities.RunAsync(cancellationToken),
+        LocalEndpoints.RunAsync(cancellationToken),
         Services.RunAsync(cancellationToken),
         BackendSets.RunAsync(cancellationToken),
         IpCacheClaims.RunAsync(cancellationToken));

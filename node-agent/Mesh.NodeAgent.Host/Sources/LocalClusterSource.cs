@@ -4,6 +4,7 @@ using Mesh.ClusterMesh.Export;
 using Mesh.ClusterMesh.Export.Conversion;
 using Mesh.Kubernetes.Objects;
 using Mesh.Kubernetes.Sources;
+using Mesh.NodeAgent.Host.Policy;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancing;
 using Mesh.NodeAgent.Tables;
@@ -25,6 +26,7 @@ internal sealed class LocalClusterSource
     private readonly Dictionary<string, BackendSetKey> _slices = [];
     private readonly Dictionary<string, CiliumEndpoint> _endpoints = [];
     private readonly Dictionary<string, IReadOnlyCollection<IpCacheClaimKey>> _claims = [];
+    private readonly LocalPolicySource _policy;
     private IPAddress? _nodeIp;
 
     public LocalClusterSource(AgentWriters writers, IObjectSource source, string clusterName, uint clusterId, string nodeName)
@@ -33,6 +35,7 @@ internal sealed class LocalClusterSource
         _source = source;
         _cluster = new ExportOptions(clusterName, clusterId);
         _nodeName = nodeName;
+        _policy = new LocalPolicySource(writers);
         _initializers =
         [
             writers.Tables.Services.RegisterInitializer("k8s"),
@@ -48,6 +51,10 @@ internal sealed class LocalClusterSource
         await foreach (var change in _source.WatchAsync(cancellationToken).ConfigureAwait(false))
         {
             var deleted = change.Type == ObjectEventType.Delete;
+            if (change.Item is { } item)
+            {
+                _policy.Observe(item, deleted);
+            }
             switch (change.Item)
             {
                 case KubeService service:
@@ -86,6 +93,7 @@ internal sealed class LocalClusterSource
             if (change.Type == ObjectEventType.Synced && !Synced)
             {
                 Synced = true;
+                _policy.Synced();
                 _writers.Services.Enqueue(tx => tx.MarkDone(_initializers[0]));
                 _writers.BackendSets.Enqueue(tx => tx.MarkDone(_initializers[1]));
                 _writers.IpCacheClaims.Enqueue(tx => tx.MarkDone(_initializers[2]));
@@ -133,6 +141,7 @@ internal sealed class LocalClusterSource
             if (!Equals(address, _nodeIp))
             {
                 _nodeIp = address;
+                _policy.NodeAddress(address);
                 foreach (var endpoint in _endpoints.Values)
                 {
                     Claim(IpCacheClaim.EndpointOwner(endpoint.Metadata.Namespace, endpoint.Metadata.Name), EndpointClaims(endpoint));

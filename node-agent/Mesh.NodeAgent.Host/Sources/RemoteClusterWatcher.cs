@@ -5,6 +5,7 @@ using Mesh.KvStore.Cilium.Values;
 using Mesh.KvStore.Store;
 using Mesh.KvStore.Sync;
 using Mesh.NodeAgent.Host.Metrics;
+using Mesh.NodeAgent.Host.Policy;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancing;
 using Mesh.NodeAgent.Tables;
@@ -35,6 +36,7 @@ internal sealed partial class RemoteClusterWatcher
     private readonly Lock _gate = new();
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<string, IpCacheClaimKey[]> _nodeClaims = [];
+    private WatchStore<IdentityLabels> _identities;
     private RemoteClusterValidator? _validator;
     private CiliumClusterConfig? _config;
     private bool _connected;
@@ -59,6 +61,7 @@ internal sealed partial class RemoteClusterWatcher
         _loggers = loggers;
         // Followed on the remote's own prefixes until its config says they are cached by KVStoreMesh.
         Current = (NewNodes(cached: false, loggers), NewServices(cached: false, loggers), NewIps(cached: false, loggers));
+        _identities = RemoteIdentityFeed.Create(name, cached: false, () => _validator, writers, loggers);
     }
 
     public string Name => _name;
@@ -180,6 +183,7 @@ internal sealed partial class RemoteClusterWatcher
                 Carry(Current.Nodes, NewNodes(config.Capabilities.Cached, _loggers)),
                 Carry(Current.Services, NewServices(config.Capabilities.Cached, _loggers)),
                 Carry(Current.Ips, NewIps(config.Capabilities.Cached, _loggers)));
+            _identities = Carry(_identities, RemoteIdentityFeed.Create(_name, config.Capabilities.Cached, () => _validator, _writers, _loggers));
         }
         lock (_gate)
         {
@@ -212,8 +216,9 @@ internal sealed partial class RemoteClusterWatcher
         }
         LogConnected(_name, config.Id, config.Capabilities.Cached);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watches = new[] { nodes.WatchAsync(kv, stop.Token), services.WatchAsync(kv, stop.Token), ips.WatchAsync(kv, stop.Token) };
-        _ = Task.WhenAll(nodes.Synced, services.Synced, ips.Synced).ContinueWith(_ => _synced.TrySetResult(), TaskScheduler.Default);
+        var identities = _identities;
+        var watches = new[] { nodes.WatchAsync(kv, stop.Token), services.WatchAsync(kv, stop.Token), ips.WatchAsync(kv, stop.Token), identities.WatchAsync(kv, stop.Token) };
+        _ = Task.WhenAll(nodes.Synced, services.Synced, ips.Synced, identities.Synced).ContinueWith(_ => _synced.TrySetResult(), TaskScheduler.Default);
         var first = await Task.WhenAny(watches.Append(CheckHealthAsync(kv, stop.Token))).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(watches).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -275,6 +280,7 @@ internal sealed partial class RemoteClusterWatcher
         Current.Nodes.Drain();
         Current.Services.Drain();
         Current.Ips.Drain();
+        _identities.Drain();
     }
 
     private static WatchStore<T> Carry<T>(WatchStore<T> from, WatchStore<T> to)
