@@ -50,6 +50,7 @@ public static class AgentHost
         app.MapGet("/readyz", () => agent.IsReady ? Results.Text("Ready") : Results.Text("NotReady", statusCode: 500));
         app.MapGet("/metrics", () => Results.Text(AgentStatusJson.Metrics(agent.Status()), "text/plain; version=0.0.4"));
         app.MapGet("/v1/status", () => Results.Text(AgentStatusJson.Render(agent.Status()).ToJsonString(Json), "application/json"));
+        app.MapGet("/v1/policy/identities", () => Results.Text(Policy.PolicyStatusJson.Identities(agent.PolicyStatus).ToJsonString(Json), "application/json"));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await app.StartAsync(stop.Token);

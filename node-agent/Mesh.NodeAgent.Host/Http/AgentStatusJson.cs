@@ -97,6 +97,7 @@ public static class AgentStatusJson
                 ["dropped"] = propagation.Dropped,
             },
             ["errors"] = new JsonArray([.. status.Errors.Select(e => (JsonNode?)e)]),
+            ["policy"] = Policy.PolicyStatusJson.Render(status.Policy),
         };
     }
 
@@ -120,6 +121,10 @@ public static class AgentStatusJson
         Gauge(text, "mesh_agent_reconciler_errors", reconcilers, h => h.ErrorCount);
         Gauge(text, "mesh_agent_map_entries_written_total", [.. status.Maps.Select(m => ($"map=\"{m.Map}\"", m.Written))], written => written, "counter");
         Histogram(text, "mesh_agent_clustermesh_propagation_seconds", source, status.Propagation.Buckets);
+        Gauge(text, "mesh_agent_policy_rejected", [(source, status.Policy)], p => p.Rejected);
+        Gauge(text, "mesh_agent_policy_endpoints_degraded", [(source, status.Policy)], p => p.Degraded);
+        Gauge(text, "mesh_agent_policy_identities", [(source, status.Policy)], p => p.Identities);
+        Gauge(text, "mesh_agent_policy_map_entries", [.. status.Policy.Endpoints.Select(e => ($"{source},endpoint=\"{e.EndpointId}\"", e))], e => e.Entries);
         return text.ToString();
     }
 

@@ -16,6 +16,9 @@ namespace Mesh.NodeAgent.Host.Policy;
 /// </summary>
 internal sealed class LocalPolicySource
 {
+    /// <summary>The annotation the tc datapath (Programs/) names an endpoint's ID with.</summary>
+    public const string EndpointIdAnnotation = "mesh.cilium.io/endpoint-id";
+
     private readonly AgentWriters _writers;
     private readonly TableInitializer[] _initializers;
     private readonly Dictionary<string, CiliumEndpoint> _endpoints = new(StringComparer.Ordinal);
@@ -135,7 +138,7 @@ internal sealed class LocalPolicySource
 
     private LocalEndpoint? ToLocal(CiliumEndpoint endpoint)
     {
-        if (_nodeIp is null || endpoint.EndpointId is not { } id || endpoint.IdentityId is not { } identity
+        if (_nodeIp is null || EndpointId(endpoint) is not { } id || endpoint.IdentityId is not { } identity
             || !IPAddress.TryParse(endpoint.NodeIp, out var node) || !node.Equals(_nodeIp))
         {
             return null;
@@ -150,6 +153,13 @@ internal sealed class LocalPolicySource
         }
         return new LocalEndpoint(id, identity, endpoint.Metadata.Key, ports);
     }
+
+    /// <summary>The endpoint ID: <c>status.id</c>, else the <c>mesh.cilium.io/endpoint-id</c> annotation the tc datapath also reads.</summary>
+    private static ushort? EndpointId(CiliumEndpoint endpoint) =>
+        endpoint.EndpointId ?? (endpoint.Metadata.Annotations.TryGetValue(EndpointIdAnnotation, out var text)
+            && ushort.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0
+                ? id
+                : null);
 
     private static byte? ProtocolNumber(string protocol) => protocol.ToUpperInvariant() switch
     {
