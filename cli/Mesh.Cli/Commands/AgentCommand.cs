@@ -37,6 +37,7 @@ internal static class AgentCommand
         };
         command.Subcommands.Add(StatusCommand());
         command.Subcommands.Add(MapsCommand());
+        command.Subcommands.Add(AgentPolicyCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new AgentHostOptions
