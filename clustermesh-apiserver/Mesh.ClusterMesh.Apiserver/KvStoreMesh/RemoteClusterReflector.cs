@@ -103,7 +103,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                     _config is not null,
                     _config?.Id ?? 0,
                     synced,
-                    Resources.ToDictionary(r => r, r => _mirrors[r].Entries.Count),
+                    Resources.ToDictionary(r => r, r => _mirrors[r].Count),
                     _failures,
                     _lastFailure,
                     _lastError);

@@ -8,8 +8,10 @@ namespace Mesh.KvStore.Cilium.GoJson;
 /// </summary>
 internal readonly struct GoJsonObject
 {
-    private readonly JsonElement _element;
     private readonly string _path;
+
+    // Member names read once: looking a field up compares against these instead of re-reading every name per field.
+    private readonly (string Name, JsonElement Value)[] _members;
 
     public GoJsonObject(JsonElement element, string path)
     {
@@ -17,8 +19,13 @@ internal readonly struct GoJsonObject
         {
             throw new CiliumDecodeException(path.Length == 0 ? "value" : path, $"expected an object, got {element.ValueKind}");
         }
-        _element = element;
         _path = path;
+        _members = new (string, JsonElement)[element.GetPropertyCount()];
+        var i = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            _members[i++] = (property.Name, property.Value);
+        }
     }
 
     public string FieldPath(string name) => _path.Length == 0 ? name : $"{_path}.{name}";
@@ -27,11 +34,11 @@ internal readonly struct GoJsonObject
     public JsonElement Get(string name)
     {
         var found = default(JsonElement);
-        foreach (var property in _element.EnumerateObject())
+        foreach (var (member, value) in _members)
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(member, name, StringComparison.OrdinalIgnoreCase))
             {
-                found = property.Value;
+                found = value;
             }
         }
         return found;

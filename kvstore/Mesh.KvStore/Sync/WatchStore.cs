@@ -19,7 +19,10 @@ public sealed partial class WatchStore<T>
     private readonly Action<WatchStoreChange<T>>? _observer;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ImmutableSortedDictionary<string, T> _entries = ImmutableSortedDictionary.Create<string, T>(StringComparer.Ordinal);
+    // A plain dictionary under a lock, not an immutable tree: a bootstrap of 250k entries would otherwise allocate a
+    // path of tree nodes per entry. Readers get counts cheaply and snapshots on demand.
+    private readonly Dictionary<string, T> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
     private long _rejected;
 
     /// <param name="prefix">The watched prefix; a trailing "/" is added so <c>c1</c> does not match <c>c10</c>.</param>
@@ -35,8 +38,29 @@ public sealed partial class WatchStore<T>
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    /// <summary>The current entries by name (key below the prefix); an immutable snapshot.</summary>
-    public ImmutableSortedDictionary<string, T> Entries => Volatile.Read(ref _entries);
+    /// <summary>A snapshot of the current entries by name (key below the prefix).</summary>
+    public ImmutableSortedDictionary<string, T> Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.ToImmutableSortedDictionary(StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>How many entries the store holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     /// <summary>Completes after the first list of the first connection.</summary>
     public Task Synced => _synced.Task;
@@ -50,7 +74,11 @@ public sealed partial class WatchStore<T>
     public async Task WatchAsync(IKvStore kv, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kv);
-        var stale = new HashSet<string>(Entries.Keys, StringComparer.Ordinal);
+        HashSet<string> stale;
+        lock (_gate)
+        {
+            stale = new HashSet<string>(_entries.Keys, StringComparer.Ordinal);
+        }
         var listing = true;
         await foreach (var change in kv.WatchAsync(_prefix, cancellationToken))
         {
@@ -93,13 +121,24 @@ public sealed partial class WatchStore<T>
     public void Seed(IEnumerable<KeyValuePair<string, T>> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        Volatile.Write(ref _entries, _entries.SetItems(entries));
+        lock (_gate)
+        {
+            foreach (var (name, value) in entries)
+            {
+                _entries[name] = value;
+            }
+        }
     }
 
     /// <summary>Removes every entry (the remote was disconnected for good), reporting each as deleted.</summary>
     public void Drain()
     {
-        foreach (var name in Entries.Keys)
+        string[] names;
+        lock (_gate)
+        {
+            names = [.. _entries.Keys];
+        }
+        foreach (var name in names)
         {
             Remove(name);
         }
@@ -107,17 +146,24 @@ public sealed partial class WatchStore<T>
 
     private void Set(string name, T value)
     {
-        Volatile.Write(ref _entries, _entries.SetItem(name, value));
+        lock (_gate)
+        {
+            _entries[name] = value;
+        }
         _observer?.Invoke(new WatchStoreChange<T>(WatchStoreChangeKind.Upsert, name, value));
     }
 
     private void Remove(string name)
     {
-        if (_entries.TryGetValue(name, out var last))
+        T? last;
+        lock (_gate)
         {
-            Volatile.Write(ref _entries, _entries.Remove(name));
-            _observer?.Invoke(new WatchStoreChange<T>(WatchStoreChangeKind.Delete, name, last));
+            if (!_entries.Remove(name, out last))
+            {
+                return;
+            }
         }
+        _observer?.Invoke(new WatchStoreChange<T>(WatchStoreChangeKind.Delete, name, last));
     }
 
     [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "Skipping {Key}: {Reason}")]

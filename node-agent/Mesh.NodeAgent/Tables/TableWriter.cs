@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Mesh.StateDb.Tables;
 
@@ -6,6 +7,7 @@ namespace Mesh.NodeAgent.Tables;
 /// <summary>
 /// Funnels writes from a source's callbacks into a table in batches: every write queued while the previous batch
 /// was committing goes into one write transaction, so 250k remote endpoints cost hundreds of commits, not 250k.
+/// Enqueueing is lock-free: hundreds of remote-cluster watchers call it concurrently during bootstrap.
 /// </summary>
 /// <typeparam name="TRow">The table's row type.</typeparam>
 /// <typeparam name="TKey">The table's key type.</typeparam>
@@ -13,24 +15,37 @@ public sealed class TableWriter<TRow, TKey>
     where TRow : class
     where TKey : notnull
 {
+    private const int MaxBatch = 65_536;
+
     private readonly Table<TRow, TKey> _table;
-    private readonly Channel<Action<WriteTransaction<TRow, TKey>>> _queue =
-        Channel.CreateUnbounded<Action<WriteTransaction<TRow, TKey>>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Action<WriteTransaction<TRow, TKey>>> _queue = new();
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private int _signalled;
 
     public TableWriter(Table<TRow, TKey> table) => _table = table ?? throw new ArgumentNullException(nameof(table));
 
     /// <summary>Queues a change; it is applied by <see cref="RunAsync"/> in order.</summary>
-    public void Enqueue(Action<WriteTransaction<TRow, TKey>> change) => _queue.Writer.TryWrite(change);
+    public void Enqueue(Action<WriteTransaction<TRow, TKey>> change)
+    {
+        _queue.Enqueue(change);
+        // One wake-up per batch, not per change.
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _signal.Writer.TryWrite(true);
+        }
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await _signal.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var applied = 0;
-            using (var tx = _table.BeginWrite())
+            // Cleared before draining: a change queued from here on signals again, so none is left behind.
+            Volatile.Write(ref _signalled, 0);
+            while (!_queue.IsEmpty)
             {
-                while (applied < 65_536 && reader.TryRead(out var change))
+                var applied = 0;
+                using var tx = _table.BeginWrite();
+                while (applied < MaxBatch && _queue.TryDequeue(out var change))
                 {
                     change(tx);
                     applied++;
