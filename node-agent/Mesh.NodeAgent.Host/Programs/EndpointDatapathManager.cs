@@ -14,14 +14,15 @@ namespace Mesh.NodeAgent.Host.Programs;
 /// CiliumEndpoints come from the local cluster's object source, failed attaches retry with backoff.
 /// <para>
 /// Each endpoint gets its own load of the object, bound to the agent's pinned maps (<see cref="EndpointDatapathOptions.PinDirectory"/>)
-/// and to its policy map <c>cilium_policy_v2_&lt;id&gt;</c> (created empty if missing: the endpoint then accepts and
-/// sends nothing until its policy is written). The programs are attached with replace semantics and the object is
+/// and to its policy map <c>cilium_policy_v2_&lt;id&gt;</c>. That map belongs to the agent's policy reconciler: an
+/// endpoint is attached only once its map exists (until then the attach is retried), so the programs never bind a
+/// map the policy side would replace. The programs are attached with replace semantics and the object is
 /// closed: the clsact filters keep the programs alive. So stopping the agent leaves the datapath working, and a
 /// restarted agent swaps in new programs atomically, over the same pinned conntrack map, without a moment of
 /// unfiltered traffic or a dropped connection.
 /// </para>
-/// When an endpoint leaves, both filters are removed (a deleted interface took them with it: that is success) and
-/// its policy map pin is unlinked, as Cilium deletes an endpoint's policy map with the endpoint.
+/// When an endpoint leaves, both filters are removed (a deleted interface took them with it: that is success); its
+/// policy map is left to the policy reconciler, which removes it.
 /// </summary>
 internal sealed partial class EndpointDatapathManager
 {
@@ -173,6 +174,10 @@ internal sealed partial class EndpointDatapathManager
         try
         {
             var policyPin = PolicyPin(desired.EndpointId);
+            if (!File.Exists(policyPin))
+            {
+                throw new InvalidOperationException($"policy map {policyPin} does not exist yet");
+            }
             using var datapath = BpfObject.Load(_options.ObjectPath, new BpfObjectOptions
             {
                 PinDirectory = _options.PinDirectory,
@@ -213,10 +218,9 @@ internal sealed partial class EndpointDatapathManager
                 }
                 return true;
             }).ConfigureAwait(false);
-            File.Delete(PolicyPin(attached.EndpointId));
             LogDetached(attached.Endpoint, attached.InterfaceName);
         }
-        catch (Exception e) when (e is TcAttachException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TcAttachException or InvalidOperationException)
         {
             LogDetachFailed(attached.Endpoint, attached.InterfaceName, e.Message);
         }

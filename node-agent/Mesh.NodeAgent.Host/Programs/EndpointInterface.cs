@@ -8,9 +8,9 @@ namespace Mesh.NodeAgent.Host.Programs;
 /// map) and the host-side interface of its veth.
 /// <para>
 /// Cilium's agent creates the veth itself (CNI ADD) and so knows it; Mesh's agent does not run CNI, so the
-/// CiliumEndpoint says it with two annotations: <see cref="InterfaceAnnotation"/> (e.g. <c>lxc1a2b3c</c>, looked
-/// up in the agent's network namespace) and <see cref="EndpointIdAnnotation"/> (Cilium's <c>status.id</c>,
-/// 1..65535). An endpoint without the interface annotation is not attached (it lives on another node, or its
+/// CiliumEndpoint says it with the annotation <see cref="InterfaceAnnotation"/> (e.g. <c>lxc1a2b3c</c>, looked up
+/// in the agent's network namespace). The endpoint id is Cilium's <c>status.id</c>, else the annotation
+/// <see cref="EndpointIdAnnotation"/> (1..65535), as the agent's policy side reads it. An endpoint without the interface annotation is not attached (it lives on another node, or its
 /// datapath is someone else's).
 /// </para>
 /// </summary>
@@ -39,9 +39,13 @@ public sealed record EndpointInterface(string Endpoint, ushort EndpointId, strin
             problem = $"{key}: {InterfaceAnnotation} '{name}' is not an interface name (1-15 characters, no '/', ':' or spaces)";
             return null;
         }
+        if (endpoint.EndpointId is { } statusId and > 0)
+        {
+            return new EndpointInterface(key, statusId, name);
+        }
         if (!annotations.TryGetValue(EndpointIdAnnotation, out var idText))
         {
-            problem = $"{key}: {InterfaceAnnotation} needs {EndpointIdAnnotation} (the endpoint id naming its policy map)";
+            problem = $"{key}: {InterfaceAnnotation} needs status.id or {EndpointIdAnnotation} (the endpoint id naming its policy map)";
             return null;
         }
         if (!ushort.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == 0)
