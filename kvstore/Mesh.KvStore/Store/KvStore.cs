@@ -190,7 +190,7 @@ internal sealed partial class KvStore : IKvStore
                     // Compacted between two pages: list again from the top.
                     continue;
                 }
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var seen = new HashSet<string>(list.Entries.Count, StringComparer.Ordinal);
                 foreach (var entry in list.Entries)
                 {
                     seen.Add(entry.Key);

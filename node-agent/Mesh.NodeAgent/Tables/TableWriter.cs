@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Mesh.StateDb.Tables;
 
 namespace Mesh.NodeAgent.Tables;
@@ -19,7 +18,7 @@ public sealed class TableWriter<TRow, TKey>
 
     private readonly Table<TRow, TKey> _table;
     private readonly ConcurrentQueue<Action<WriteTransaction<TRow, TKey>>> _queue = new();
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _signalled;
 
     public TableWriter(Table<TRow, TKey> table) => _table = table ?? throw new ArgumentNullException(nameof(table));
@@ -31,15 +30,18 @@ public sealed class TableWriter<TRow, TKey>
         // One wake-up per batch, not per change.
         if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
-            _signal.Writer.TryWrite(true);
+            Volatile.Read(ref _wake).TrySetResult();
         }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (await _signal.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (true)
         {
-            // Cleared before draining: a change queued from here on signals again, so none is left behind.
+            await Volatile.Read(ref _wake).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A fresh wake-up first, then the flag cleared, then the drain: a change queued from here on signals the
+            // new wake-up, so none is left behind.
+            Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             Volatile.Write(ref _signalled, 0);
             while (!_queue.IsEmpty)
             {
