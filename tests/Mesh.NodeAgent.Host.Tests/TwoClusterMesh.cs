@@ -38,6 +38,8 @@ internal sealed class TwoClusterMesh : IAsyncDisposable
 
     public string ManifestsA => Path.Combine(_root, "a");
 
+    public string ManifestsB => Path.Combine(_root, "b");
+
     public NodeAgentRuntime Agent => _agent ?? throw new InvalidOperationException("agent not started");
 
     public void WriteService(string cluster, string vip, string affinity, params (string Ip, bool Ready)[] backends)
