@@ -37,6 +37,9 @@ internal static class BenchCommand
             case "bpf-maps":
                 report = Bpf.BpfMapsBench.Run(options);
                 break;
+            case "policy":
+                report = Policy.PolicyBench.Run(options);
+                break;
             case "node-agent":
                 report = await NodeAgent.NodeAgentBench.RunAsync(options);
                 break;
