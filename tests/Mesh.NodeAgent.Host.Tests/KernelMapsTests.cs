@@ -87,6 +87,31 @@ public sealed class KernelMapsTests : IAsyncLifetime
         after.Item4.Should().BeEquivalentTo(before.Item4);
     }
 
+    [SkippableFact]
+    public async Task RealEtcdKilled_KernelEntriesKept_CacheTtlRemovesThem_RestartRestores()
+    {
+        SkipTestException.ThrowIf(Prerequisite.MissingEtcd ?? Prerequisite.MissingBpf ?? Prerequisite.MissingExecutables("bpftool"));
+        _mesh = new TwoClusterMesh(() => KvStoreFactory.Create(new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = _etcd!.ClientEndpoints }))));
+        await _mesh.StartExporterAsync();
+        var remoteBackend = Hex("0a 01 00 01  1f 90  06  00  01 00  00 00");
+        using var maps = BpfMapStores.Kernel(_pins);
+        _mesh.StartAgent(maps, cacheTtl: TimeSpan.FromSeconds(3));
+        await Eventually.UntilAsync(() => _mesh.Agent.IsReady && TwoClusterMesh.BackendsInMaps(maps, TwoClusterMesh.VipB).Count == 3, Patience);
+
+        await _etcd!.KillAsync();
+        await Eventually.UntilAsync(() => !_mesh.Agent.Status().Remotes[0].Connected, Patience, "the agent notices cluster A is unreachable");
+        (await DumpAsync(CiliumMaps.Lb4Backends.Name)).Should().Contain(e => e.Value.SequenceEqual(remoteBackend), "a disconnect alone keeps A's backend in the kernel map");
+
+        await Eventually.UntilAsync(() => TwoClusterMesh.BackendsInMaps(maps, TwoClusterMesh.VipB).SequenceEqual(["10.2.0.1:8080"]), Patience, "the cache TTL revokes A's backends");
+        await Eventually.UntilAsync(async () => !(await DumpAsync(CiliumMaps.Lb4Backends.Name)).Any(e => e.Value.SequenceEqual(remoteBackend)), Patience, "A's backend entry leaves the kernel map");
+        var ipcache = await DumpAsync(CiliumMaps.IpCache.Name);
+        ipcache.Where(e => (e.Value[IpCacheValue.ByteSize - 1] & (byte)IpCacheFlags.RemoteCluster) != 0).Should().BeEmpty("no ipcache entry learnt from A is left");
+
+        await _etcd.RestartAsync();
+        await Eventually.UntilAsync(() => TwoClusterMesh.BackendsInMaps(maps, TwoClusterMesh.VipB).Count == 3, Patience, "A's backends come back with the reconnection");
+        await _mesh.StopAgentAsync();
+    }
+
     /// <summary>The map's entries as bpftool reads them from the pin.</summary>
     private async Task<List<KeyValuePair<byte[], byte[]>>> DumpAsync(string map)
     {
