@@ -158,6 +158,6 @@ public sealed class PolicyAgentTests
         fixture.RemoveEndpoint("backend");
 
         await Eventually.UntilAsync(() => maps.Names("cilium_policy_v2_").SequenceEqual(["cilium_policy_v2_00043"]), Patience);
-        fixture.Agent.PolicyStatus.Endpoints.Select(e => e.EndpointId).Should().Equal((ushort)43);
+        await Eventually.UntilAsync(() => fixture.Agent.PolicyStatus.Endpoints.Select(e => e.EndpointId).SequenceEqual([(ushort)43]), Patience);
     }
 }
