@@ -93,3 +93,24 @@ public sealed class PropagationTrackerTests
         histogram.Quantile(0.99)!.Value.TotalMilliseconds.Should().BeInRange(990, 990 * 1.1);
     }
 }
+
+[Trait(TestCategory.Name, TestCategory.Unit)]
+public sealed class ThreadCpuClockTests
+{
+    [Fact]
+    public void Now_AfterBusyWork_AdvancesAndNeverExceedsWallTime()
+    {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var before = ThreadCpuClock.Now;
+        var sum = 0L;
+        while (wall.ElapsedMilliseconds < 50)
+        {
+            sum += Environment.TickCount64 & 1;
+        }
+        var used = ThreadCpuClock.Now - before;
+
+        sum.Should().BeGreaterThanOrEqualTo(0);
+        used.Should().BePositive();
+        used.Should().BeLessThanOrEqualTo(wall.Elapsed + TimeSpan.FromMilliseconds(5), "one thread cannot use more CPU than wall time");
+    }
+}

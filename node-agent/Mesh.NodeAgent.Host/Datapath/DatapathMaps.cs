@@ -50,7 +50,7 @@ internal sealed class DatapathMaps : IDisposable
 
     /// <summary>Write counters and programming time per map.</summary>
     public IReadOnlyList<MapCounters> Counters =>
-        [.. _all.Select(m => new MapCounters(m.Name, m.Written, m.Skipped, m.Deleted, m.ProgrammingTime))];
+        [.. _all.Select(m => new MapCounters(m.Name, m.Written, m.Skipped, m.Deleted, m.ProgrammingTime, m.ProgrammingCpuTime))];
 
     public void Dispose()
     {

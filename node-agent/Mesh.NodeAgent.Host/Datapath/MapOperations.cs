@@ -19,7 +19,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     /// <summary>Told when a row reaches its map, to close the propagation clock of its remote change.</summary>
     public PropagationTracker? Propagation { get; init; }
 
-    /// <summary>Measures how long programming takes (encoding, unchanged-entry filtering, the syscalls).</summary>
+    /// <summary>Measures how long programming takes (encoding, unchanged-entry filtering, the syscalls), in wall and thread CPU time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public Task UpdateAsync(Desired<TEntry> row, CancellationToken cancellationToken) =>
@@ -32,6 +32,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     {
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
+        var cpuStarted = ThreadCpuClock.Now;
         var batches = NewBatches();
         var stale = NewBatches();
         var errors = new List<RowError<Desired<TEntry>>>();
@@ -68,14 +69,14 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
                 {
                     var entry = rows[batches[map].RowOf(i)].Entry;
                     Written(entry);
-                    if (Propagation is { } propagation && PropagationKey(entry) is { } key)
+                    if (Propagation is { Pending: > 0 } propagation && PropagationKey(entry) is { } key)
                     {
                         propagation.Programmed(key);
                     }
                 }
             }
         }
-        AttributeTime(batches, started);
+        AttributeTime(batches, started, cpuStarted);
         return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
     }
 
@@ -83,6 +84,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     {
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
+        var cpuStarted = ThreadCpuClock.Now;
         var batches = NewBatches();
         var errors = new List<RowError<Desired<TEntry>>>();
         var deleted = new List<Desired<TEntry>>(rows.Count);
@@ -104,12 +106,12 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         foreach (var row in deleted)
         {
             Removed(row.Entry);
-            if (Propagation is { } propagation && PropagationKey(row.Entry) is { } key)
+            if (Propagation is { Pending: > 0 } propagation && PropagationKey(row.Entry) is { } key)
             {
                 propagation.Programmed(key);
             }
         }
-        AttributeTime(batches, started);
+        AttributeTime(batches, started, cpuStarted);
         return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
     }
 
@@ -172,9 +174,10 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     protected virtual object? PropagationKey(TEntry entry) => null;
 
     /// <summary>Shares the round's time among the maps in proportion to the entries each got.</summary>
-    private void AttributeTime(MapBatch[] batches, long started)
+    private void AttributeTime(MapBatch[] batches, long started, TimeSpan cpuStarted)
     {
         var elapsed = Time.GetElapsedTime(started);
+        var cpu = ThreadCpuClock.Now - cpuStarted;
         var total = 0;
         foreach (var batch in batches)
         {
@@ -188,7 +191,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         {
             if (batches[map].Count > 0)
             {
-                _maps[map].AddProgrammingTime(elapsed * batches[map].Count / total);
+                _maps[map].AddProgrammingTime(elapsed * batches[map].Count / total, cpu * batches[map].Count / total);
             }
         }
     }

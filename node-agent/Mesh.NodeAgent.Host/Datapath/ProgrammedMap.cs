@@ -15,6 +15,7 @@ internal sealed class ProgrammedMap : IDisposable
     private long _deleted;
     private long _skipped;
     private long _programmingTicks;
+    private long _programmingCpuTicks;
 
     public ProgrammedMap(IBpfMapHandle handle)
     {
@@ -44,7 +45,14 @@ internal sealed class ProgrammedMap : IDisposable
     /// <summary>Time the reconcilers spent programming this map (encoding, filtering, syscalls).</summary>
     public TimeSpan ProgrammingTime => TimeSpan.FromTicks(Interlocked.Read(ref _programmingTicks));
 
-    public void AddProgrammingTime(TimeSpan elapsed) => Interlocked.Add(ref _programmingTicks, elapsed.Ticks);
+    /// <summary>CPU time the reconcilers' threads spent programming this map.</summary>
+    public TimeSpan ProgrammingCpuTime => TimeSpan.FromTicks(Interlocked.Read(ref _programmingCpuTicks));
+
+    public void AddProgrammingTime(TimeSpan elapsed, TimeSpan cpu)
+    {
+        Interlocked.Add(ref _programmingTicks, elapsed.Ticks);
+        Interlocked.Add(ref _programmingCpuTicks, cpu.Ticks);
+    }
 
     /// <summary>Writes the batch; returns the batch index of the entry that failed and why, or null when all succeeded.</summary>
     public (int Index, string Error)? Write(MapBatch batch)

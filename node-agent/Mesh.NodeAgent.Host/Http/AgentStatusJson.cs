@@ -71,6 +71,8 @@ public static class AgentStatusJson
                 ["deleted"] = map.Deleted,
                 ["programming-seconds"] = Math.Round(map.ProgrammingTime.TotalSeconds, 6),
                 ["entries-per-second"] = Math.Round(map.EntriesPerSecond),
+                ["programming-cpu-seconds"] = Math.Round(map.ProgrammingCpuTime.TotalSeconds, 6),
+                ["entries-per-cpu-second"] = Math.Round(map.EntriesPerCpuSecond),
             });
         }
         var propagation = status.Propagation;

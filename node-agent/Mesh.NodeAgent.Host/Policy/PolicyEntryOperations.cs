@@ -1,5 +1,6 @@
 using Mesh.Bpf.Maps.Layouts;
 using Mesh.NodeAgent.Host.Datapath;
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.Policy;
 using Mesh.NodeAgent.Tables;
 using Mesh.StateDb.Reconciliation;
@@ -25,6 +26,7 @@ internal sealed class PolicyEntryOperations(PolicyMapSet maps, Func<ushort, bool
         foreach (var (endpointId, batch) in Group(rows, withValues: true))
         {
             var started = time.GetTimestamp();
+            var cpuStarted = ThreadCpuClock.Now;
             ProgrammedMap map;
             try
             {
@@ -46,7 +48,7 @@ internal sealed class PolicyEntryOperations(PolicyMapSet maps, Func<ushort, bool
                     errors.Add(new RowError<Desired<PolicyMapRow>>(rows[batch.RowOf(i)], failure.Error));
                 }
             }
-            map.AddProgrammingTime(time.GetElapsedTime(started));
+            map.AddProgrammingTime(time.GetElapsedTime(started), ThreadCpuClock.Now - cpuStarted);
         }
         return Task.FromResult<IReadOnlyList<RowError<Desired<PolicyMapRow>>>>(errors);
     }
@@ -60,8 +62,9 @@ internal sealed class PolicyEntryOperations(PolicyMapSet maps, Func<ushort, bool
             if (maps.OpenExisting(endpointId) is { } map)
             {
                 var started = time.GetTimestamp();
+            var cpuStarted = ThreadCpuClock.Now;
                 map.Delete(batch);
-                map.AddProgrammingTime(time.GetElapsedTime(started));
+                map.AddProgrammingTime(time.GetElapsedTime(started), ThreadCpuClock.Now - cpuStarted);
             }
         }
         return Task.FromResult<IReadOnlyList<RowError<Desired<PolicyMapRow>>>>([]);

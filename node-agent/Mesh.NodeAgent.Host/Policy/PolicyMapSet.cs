@@ -18,6 +18,7 @@ internal sealed class PolicyMapSet : IDisposable
     private long _closedSkipped;
     private long _closedDeleted;
     private TimeSpan _closedTime;
+    private TimeSpan _closedCpuTime;
 
     public PolicyMapSet(IBpfMapStore store, int maxEntries)
     {
@@ -86,14 +87,16 @@ internal sealed class PolicyMapSet : IDisposable
             {
                 long written = _closedWritten, skipped = _closedSkipped, deleted = _closedDeleted;
                 var time = _closedTime;
+                var cpu = _closedCpuTime;
                 foreach (var map in _open.Values)
                 {
                     written += map.Written;
                     skipped += map.Skipped;
                     deleted += map.Deleted;
                     time += map.ProgrammingTime;
+                    cpu += map.ProgrammingCpuTime;
                 }
-                return new MapCounters(CiliumMaps.PolicyMapPrefix + "*", written, skipped, deleted, time);
+                return new MapCounters(CiliumMaps.PolicyMapPrefix + "*", written, skipped, deleted, time, cpu);
             }
         }
     }
@@ -116,6 +119,7 @@ internal sealed class PolicyMapSet : IDisposable
         _closedSkipped += map.Skipped;
         _closedDeleted += map.Deleted;
         _closedTime += map.ProgrammingTime;
+        _closedCpuTime += map.ProgrammingCpuTime;
         map.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using Mesh.Bpf;
 using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
 using Mesh.KvStore.Etcd;
+using Mesh.NodeAgent.Host.Metrics;
 using Mesh.Testing.Etcd;
 using Mesh.Testing.Prerequisites;
 
@@ -146,30 +147,55 @@ internal static class NodeAgentBench
         MapRate(rows, status, "cilium_lb4_backends_v3", kernel ? agent.PinRoot : null, "services");
     }
 
-    /// <summary>The agent's programming rate for one map, and (kernel maps) raw batch updates of the same entries into a fresh map.</summary>
+    /// <summary>
+    /// The agent's programming rate for one map, and (kernel maps) raw batch updates of the same entries into a fresh
+    /// map. Both per CPU second of the programming thread: the agent programs while etcd and its own watchers compete
+    /// for the two cores, the raw loop runs on a quiet machine, so wall-clock rates would compare the load, not the code.
+    /// </summary>
     private static void MapRate(List<BenchRow> rows, JsonNode status, string map, string? pinRoot, string scenario)
     {
         var counters = status["maps"]!.AsArray().First(m => m!["name"]!.GetValue<string>() == map)!;
         var written = counters["written"]!.GetValue<long>();
-        var agentRate = counters["entries-per-second"]!.GetValue<double>();
-        rows.Add(new BenchRow($"{scenario}: {map} programmed by the agent ({written:N0})", agentRate, "entries/s", "encode + unchanged-entry filter + batched bpf(2), per programming second"));
+        var agentRate = counters["entries-per-cpu-second"]!.GetValue<double>();
+        var agentWallRate = counters["entries-per-second"]!.GetValue<double>();
+        rows.Add(new BenchRow($"{scenario}: {map} programmed by the agent ({written:N0})", agentRate, "entries/cpu-s", $"encode + unchanged-entry filter + batched bpf(2); {agentWallRate:N0}/s of wall time during bootstrap"));
         if (pinRoot is null)
         {
             return;
         }
         using var pinned = BpfMap.OpenPinned(Path.Combine(pinRoot, map));
-        var entries = pinned.ReadAll();
+        var entries = Shuffled(pinned.ReadAll());
         using var fresh = BpfMap.Create(pinned.Type, pinned.KeySize, pinned.ValueSize, pinned.MaxEntries, "bench_raw", pinned.Flags);
         const int chunk = 10_000;
         var watch = Stopwatch.StartNew();
+        var cpu = ThreadCpuClock.Now;
         for (var start = 0; start < entries.Count; start += chunk)
         {
             var n = Math.Min(chunk, entries.Count - start);
             fresh.UpdateBatch(entries.Keys.Slice(start * entries.KeySize, n * entries.KeySize), entries.Values.Slice(start * entries.ValueSize, n * entries.ValueSize));
         }
-        var rawRate = entries.Count / watch.Elapsed.TotalSeconds;
-        rows.Add(new BenchRow($"{scenario}: {map} raw bpf(2) batch, same {entries.Count:N0} entries", rawRate, "entries/s", $"BPF_MAP_UPDATE_BATCH of {chunk:N0} into an empty map, same run"));
+        var rawRate = entries.Count / (ThreadCpuClock.Now - cpu).TotalSeconds;
+        var rawWallRate = entries.Count / watch.Elapsed.TotalSeconds;
+        rows.Add(new BenchRow($"{scenario}: {map} raw bpf(2) batch, same {entries.Count:N0} entries", rawRate, "entries/cpu-s", $"BPF_MAP_UPDATE_BATCH of {chunk:N0} into an empty map, same run; {rawWallRate:N0}/s of wall time"));
         rows.Add(new BenchRow($"{scenario}: {map} agent / raw", agentRate / rawRate, "ratio", "goal: >= 0.80", agentRate / rawRate >= 0.8));
+    }
+
+    /// <summary>
+    /// The entries in a fixed pseudo-random order: a dump comes out in key order, which an LPM trie inserts far faster
+    /// (each insert walks the path the previous one warmed) than the order in which state actually arrives.
+    /// </summary>
+    private static BpfMapEntries Shuffled(BpfMapEntries entries)
+    {
+        var order = Enumerable.Range(0, entries.Count).ToArray();
+        new Random(42).Shuffle(order);
+        var keys = new byte[entries.Count * entries.KeySize];
+        var values = new byte[entries.Count * entries.ValueSize];
+        for (var i = 0; i < order.Length; i++)
+        {
+            entries.Key(order[i]).CopyTo(keys.AsSpan(i * entries.KeySize));
+            entries.Value(order[i]).CopyTo(values.AsSpan(i * entries.ValueSize));
+        }
+        return new BpfMapEntries(entries.KeySize, entries.ValueSize, keys, values, entries.Count);
     }
 
     private static int TableCount(JsonNode status, string table) => status["tables"]?[table]?.GetValue<int>() ?? 0;
