@@ -41,7 +41,11 @@ public static class IpIdentityPairCodec
         return w.EndObject().ToArray();
     }
 
-    public static Decoded<IpIdentityPair> TryDecode(ReadOnlyMemory<byte> value) => CodecRunner.Run(value, Read);
+    public static Decoded<IpIdentityPair> TryDecode(ReadOnlyMemory<byte> value) =>
+        IpIdentityPairFastReader.TryRead(value.Span) is { } pair ? Decoded<IpIdentityPair>.Success(pair) : TryDecodeWithGoRules(value);
+
+    /// <summary>The decode with every rule of Go's encoding/json (what the fast reader falls back to).</summary>
+    internal static Decoded<IpIdentityPair> TryDecodeWithGoRules(ReadOnlyMemory<byte> value) => CodecRunner.Run(value, Read);
 
     private static IpIdentityPair Read(GoJsonObject o)
     {

@@ -1,11 +1,14 @@
 namespace Mesh.NodeAgent.Host.Datapath;
 
 /// <summary>Packed keys (and values) for one batched map call, each remembering which row it came from.</summary>
-internal sealed class MapBatch(int keySize, int valueSize)
+/// <param name="keySize">Bytes per key.</param>
+/// <param name="valueSize">Bytes per value (0 for key-only batches).</param>
+/// <param name="capacity">Entries expected: sized once, a 65k-row round does not regrow (and re-copy) its buffers.</param>
+internal sealed class MapBatch(int keySize, int valueSize, int capacity = 64)
 {
-    private byte[] _keys = new byte[keySize * 64];
-    private byte[] _values = new byte[valueSize * 64];
-    private readonly List<int> _rows = [];
+    private byte[] _keys = new byte[keySize * Math.Max(capacity, 1)];
+    private byte[] _values = new byte[valueSize * Math.Max(capacity, 1)];
+    private readonly List<int> _rows = new(Math.Max(capacity, 1));
 
     public int KeySize { get; } = keySize;
 

@@ -33,8 +33,8 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
         var cpuStarted = ThreadCpuClock.Now;
-        var batches = NewBatches();
-        var stale = NewBatches();
+        var batches = NewBatches(rows.Count);
+        var stale = NewBatches(64);
         var errors = new List<RowError<Desired<TEntry>>>();
         BeginBatch();
         for (var row = 0; row < rows.Count; row++)
@@ -85,7 +85,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
         var cpuStarted = ThreadCpuClock.Now;
-        var batches = NewBatches();
+        var batches = NewBatches(rows.Count);
         var errors = new List<RowError<Desired<TEntry>>>();
         var deleted = new List<Desired<TEntry>>(rows.Count);
         for (var row = 0; row < rows.Count; row++)
@@ -118,7 +118,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     public Task PruneAsync(IReadOnlyList<Desired<TEntry>> desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        var batches = NewBatches();
+        var batches = NewBatches(desired.Count);
         for (var row = 0; row < desired.Count; row++)
         {
             AppendEntries(desired[row].Entry, row, batches[MapIndex(desired[row].Entry)]);
@@ -196,12 +196,13 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         }
     }
 
-    private MapBatch[] NewBatches()
+    /// <param name="capacity">Entries the round is expected to hold per map (rows for the first map, a few for the others).</param>
+    private MapBatch[] NewBatches(int capacity)
     {
         var batches = new MapBatch[_maps.Count];
         for (var i = 0; i < batches.Length; i++)
         {
-            batches[i] = new MapBatch(_maps[i].Handle.Descriptor.KeySize, _maps[i].Handle.Descriptor.ValueSize);
+            batches[i] = new MapBatch(_maps[i].Handle.Descriptor.KeySize, _maps[i].Handle.Descriptor.ValueSize, i == 0 ? capacity : 64);
         }
         return batches;
     }

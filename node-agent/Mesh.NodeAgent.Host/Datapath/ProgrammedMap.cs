@@ -65,7 +65,7 @@ internal sealed class ProgrammedMap : IDisposable
             var found = _found;
             // Leave out entries that already hold exactly these bytes.
             kept = [];
-            var filtered = new MapBatch(batch.KeySize, batch.ValueSize);
+            var filtered = new MapBatch(batch.KeySize, batch.ValueSize, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 var key = EntryBytes.From(batch.Key(i));
