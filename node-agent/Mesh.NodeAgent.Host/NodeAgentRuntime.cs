@@ -70,16 +70,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         Tables = new AgentTables();
         _writers = new AgentWriters(Tables);
         _propagation = new PropagationTracker(time);
-        _maps = new DatapathMaps(
-            maps,
-            () =>
-            {
-                var backends = Tables.LbBackends.Snapshot();
-                return id => backends.TryGet(id, out var row) && row.Status.Kind == ReconcileStatusKind.Done;
-            },
-            _propagation,
-            time,
-            options.LbMapMaxEntries);
+        _maps = new DatapathMaps(maps, _propagation, time, options.LbMapMaxEntries);
         _localSource = localSource;
         _endpointDatapath = endpointDatapath is null ? null : new EndpointDatapathManager(endpointDatapath, time, loggers.CreateLogger<EndpointDatapathManager>());
         _local = new LocalClusterSource(_writers, localSource, options.ClusterName, options.ClusterId, options.NodeName);

@@ -13,7 +13,7 @@ internal sealed class DatapathMaps : IDisposable
 {
     private readonly ProgrammedMap[] _all;
 
-    public DatapathMaps(IBpfMapStore store, Func<Func<uint, bool>> backendsProgrammed, PropagationTracker? propagation = null, TimeProvider? time = null, int lbMaxEntries = CiliumMaps.DefaultLbMaxEntries, int ipCacheMaxEntries = CiliumMaps.DefaultIpCacheMaxEntries)
+    public DatapathMaps(IBpfMapStore store, PropagationTracker? propagation = null, TimeProvider? time = null, int lbMaxEntries = CiliumMaps.DefaultLbMaxEntries, int ipCacheMaxEntries = CiliumMaps.DefaultIpCacheMaxEntries)
     {
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
@@ -28,7 +28,8 @@ internal sealed class DatapathMaps : IDisposable
         RecoveredServices = LbEncoding.RecoverServices(services4.Found, services6.Found);
         RecoveredBackends = LbEncoding.RecoverBackends(backends4.Found, backends6.Found);
         time ??= TimeProvider.System;
-        Services = new LbServiceMapOperations(services4, services6, backendsProgrammed) { Propagation = propagation, Time = time };
+        // A slot is written only once its backend is in a backends map (the two reconcilers run independently).
+        Services = new LbServiceMapOperations(services4, services6, () => id => Backends!.InMaps(id)) { Propagation = propagation, Time = time };
         Backends = new LbBackendMapOperations(backends4, backends6, Services.IsReferenced) { Time = time };
         RevNat = new LbRevNatMapOperations(revNat4, revNat6) { Time = time };
         IpCache = new IpCacheMapOperations(ipcache) { Propagation = propagation, Time = time };

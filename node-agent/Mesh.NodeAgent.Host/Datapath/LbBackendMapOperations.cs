@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mesh.Bpf.Maps.Layouts;
 using Mesh.NodeAgent.LoadBalancerMaps;
 
@@ -6,10 +7,22 @@ namespace Mesh.NodeAgent.Host.Datapath;
 /// <summary>
 /// Backend entries into <c>cilium_lb{4,6}_backends_v3</c>, keyed by backend ID. A backend is deleted only once no
 /// programmed service slot points at it any more, so the datapath never selects a backend it cannot find.
+/// Which IDs the maps hold is tracked here, so service slots can be held back until their backend is in.
 /// </summary>
 internal sealed class LbBackendMapOperations(ProgrammedMap backends4, ProgrammedMap backends6, Func<uint, bool> referenced)
     : MapOperations<LbBackendEntry>([backends4, backends6])
 {
+    // Seeded with what the maps held at start: after a restart those backends are already findable.
+    private readonly ConcurrentDictionary<uint, byte> _inMaps = new(
+        LbEncoding.RecoverBackends(backends4.Found, backends6.Found).Select(b => KeyValuePair.Create(b.Id, (byte)0)));
+
+    /// <summary>Whether the backend ID is in a backends map (safe to reference from a service slot).</summary>
+    public bool InMaps(uint backendId) => _inMaps.ContainsKey(backendId);
+
+    protected override void Written(LbBackendEntry entry) => _inMaps[entry.Id] = 0;
+
+    protected override void Removed(LbBackendEntry entry) => _inMaps.TryRemove(entry.Id, out _);
+
     protected override string? NotDeletable(LbBackendEntry entry) =>
         referenced(entry.Id) ? $"backend {entry.Id} is still in a programmed service slot" : null;
 
