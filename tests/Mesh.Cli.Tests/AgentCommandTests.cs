@@ -20,6 +20,18 @@ public sealed class AgentCommandTests
     }
 
     [Fact]
+    public async Task Agent_MapSizesOutOfRange_FlagsNamed()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await MeshCommandLine.RunAsync(["agent", "--node-name", "n1", "--cluster-name", "c1", "--cluster-id", "1", "--bpf", "off", "--k8s-manifests", ".", "--bpf-lb-map-max", "8", "--bpf-policy-map-max", "2000000", "--policy-default-local-cluster", "false"], output, error, CancellationToken.None);
+
+        code.Should().Be(MeshCommandLine.UsageError);
+        error.ToString().Should().Contain("--bpf-lb-map-max: 8 is outside").And.Contain("--bpf-policy-map-max: 2000000 is outside");
+    }
+
+    [Fact]
     public async Task MapsDump_NoLocation_UsageError()
     {
         using var output = new StringWriter();

@@ -27,13 +27,15 @@ internal static class AgentCommand
         var bpfState = new Option<string?>("--bpf-state-dir") { Description = "With --bpf=off: keep the userspace maps across restarts in this directory." };
         var cacheTtl = new Option<TimeSpan>("--clustermesh-cache-ttl") { Description = "Revoke a disconnected cluster's data after this long (0: never).", DefaultValueFactory = _ => TimeSpan.Zero };
         var syncTimeout = new Option<TimeSpan>("--clustermesh-sync-timeout") { Description = "How long pruning waits for the remotes' initial sync.", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
+        var policyMapMax = new Option<int>("--bpf-policy-map-max") { Description = "Capacity of each endpoint's policy map; a policy needing more is reported degraded.", DefaultValueFactory = _ => Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultPolicyMaxEntries };
+        var policyLocalCluster = new Option<bool>("--policy-default-local-cluster") { Description = "Peers of a policy without a cluster label select the local cluster only (Cilium's default).", DefaultValueFactory = _ => true };
         var lbMapMax = new Option<int>("--bpf-lb-map-max") { Description = "Capacity of each LB map (services, backends, reverse NAT).", DefaultValueFactory = _ => Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultLbMaxEntries };
         var maxClusters = new Option<uint>("--max-connected-clusters") { Description = "255 or 511.", DefaultValueFactory = _ => 255 };
         var healthAddress = new Option<string>("--health-address") { Description = "Address of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => "127.0.0.1" };
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => 9890 };
         var command = new Command("agent", "Run a node agent: merge the local and remote clusters and program the LB and ipcache maps.")
         {
-            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, datapath, bpfState, lbMapMax, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
+            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, datapath, bpfState, lbMapMax, policyMapMax, policyLocalCluster, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
         };
         command.Subcommands.Add(StatusCommand());
         command.Subcommands.Add(MapsCommand());
@@ -51,6 +53,8 @@ internal static class AgentCommand
                     ClusterMeshCacheTtl = parse.GetValue(cacheTtl),
                     ClusterMeshSyncTimeout = parse.GetValue(syncTimeout),
                     LbMapMaxEntries = parse.GetValue(lbMapMax),
+                    PolicyMapMaxEntries = parse.GetValue(policyMapMax),
+                    PolicyDefaultLocalCluster = parse.GetValue(policyLocalCluster),
                 },
                 ManifestsDirectory = parse.GetValue(manifests),
                 Kubeconfig = parse.GetValue(kubeconfig),
