@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Bad input (rule in bpf/programs/lib/packet.h): truncated or inconsistent IPv4 packets and fragments are dropped
- * before any translation or policy; frames that are not IPv4 pass unchanged. */
+ * before any translation or policy; frames that are neither IPv4 nor IPv6 pass unchanged (IPv6 bad input: lb6_test.c). */
 #include "lib/datapath.h"
 
 #define CLIENT_IP MT_IP4(10, 244, 0, 3)

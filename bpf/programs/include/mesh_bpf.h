@@ -50,6 +50,12 @@
 #define bpf_ntohl(x) ((__u32)(x))
 #endif
 
+/* An IPv6 address as the maps and the datapath hold it (network order). */
+union v6addr {
+	__u8 addr[16];
+	__be32 p[4];
+};
+
 /* Helpers, by their uapi function ids. */
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)BPF_FUNC_map_lookup_elem;
 static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) =

@@ -72,11 +72,6 @@ struct lb4_reverse_nat {
 
 /* ---- IPv6 counterparts ----------------------------------------------------------------------------- */
 
-union v6addr {
-	__u8 addr[16];
-	__be32 p[4];
-};
-
 struct lb6_key {
 	union v6addr address;
 	__be16 dport;
@@ -160,7 +155,7 @@ struct policy_entry {
 	__u32 cookie;
 };
 
-/* ---- mesh_ct4: Mesh's own connection tracking ---------------------------------------------------- */
+/* ---- mesh_ct4 / mesh_ct6: Mesh's own connection tracking ---------------------------------------------------- */
 
 /* Scopes: one tuple is tracked separately where it was decided. */
 #define CT_EGRESS 0   /* at the source endpoint, post-translation tuple: allowed by egress policy */
@@ -170,6 +165,17 @@ struct policy_entry {
 struct ct4_key {
 	__be32 saddr;
 	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	__u8 proto;
+	__u8 scope;
+	__u8 pad[2];
+};
+
+/* mesh_ct6: the same scopes and entries as mesh_ct4, for IPv6 tuples. */
+struct ct6_key {
+	union v6addr saddr;
+	union v6addr daddr;
 	__be16 sport;
 	__be16 dport;
 	__u8 proto;
@@ -197,6 +203,7 @@ _Static_assert(sizeof(struct policy_key) == 12, "policy key is 12 bytes");
 _Static_assert(sizeof(struct policy_entry) == 12, "policy entry is 12 bytes");
 _Static_assert(sizeof(struct ct4_key) == 16, "ct4 key is 16 bytes");
 _Static_assert(sizeof(struct ct_entry) == 16, "ct entry is 16 bytes");
+_Static_assert(sizeof(struct ct6_key) == 40, "ct6 key is 40 bytes");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -223,6 +230,30 @@ struct {
 } cilium_lb4_reverse_nat SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct lb6_key);
+	__type(value, struct lb_service_value);
+	__uint(max_entries, MESH_LB_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC | MESH_MAP_RDONLY_PROG);
+} cilium_lb6_services_v2 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct lb6_backend);
+	__uint(max_entries, MESH_LB_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} cilium_lb6_backends_v3 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __be16);
+	__type(value, struct lb6_reverse_nat);
+	__uint(max_entries, MESH_LB_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} cilium_lb6_reverse_nat SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__type(key, struct ipcache_key);
 	__type(value, struct remote_endpoint_info);
@@ -244,5 +275,12 @@ struct {
 	__type(value, struct ct_entry);
 	__uint(max_entries, MESH_CT_MAX_ENTRIES);
 } mesh_ct4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, struct ct6_key);
+	__type(value, struct ct_entry);
+	__uint(max_entries, MESH_CT_MAX_ENTRIES);
+} mesh_ct6 SEC(".maps");
 
 #endif /* MESH_MAPS_H */

@@ -7,13 +7,14 @@
 #include "../include/mesh_bpf.h"
 
 #define DROP_MALFORMED 1      /* truncated or inconsistent Ethernet/IP/L4 header */
-#define DROP_FRAGMENT 2       /* IPv4 fragment: no L4 header to translate or enforce on */
+#define DROP_FRAGMENT 2       /* IPv4 fragment or IPv6 fragment header: no L4 header to translate or enforce on */
 #define DROP_UNKNOWN_PORT 3   /* known VIP, unknown port: the service's wildcard entry */
 #define DROP_NO_BACKEND 4     /* service without (reachable) backends */
 #define DROP_POLICY 5         /* no policy entry allows it */
 #define DROP_POLICY_DENY 6    /* a deny entry matched */
 #define DROP_POLICY_AUTH 7    /* the entry asks for authentication, which Mesh does not do */
 #define DROP_REWRITE 8        /* a checksum or store helper failed */
+#define DROP_IPV6_EXTHDR 9    /* IPv6 with an extension header: not walked, so neither translated nor judged */
 #define DROP_REASON_MAX 16
 
 #define MESH_CB_DROP_REASON 0

@@ -6,7 +6,8 @@
  * packet whose header is truncated or inconsistent (version, IHL, total length beyond the frame, TCP data
  * offset) or whose L4 header is cut short is DROPPED (DROP_MALFORMED): it can be neither translated nor
  * judged by policy, and passing it would let it bypass both. IPv4 fragments are dropped (DROP_FRAGMENT).
- * Frames that are not IPv4 (ARP, IPv6, ...) pass unchanged. Every read is bounds-checked against
+ * parse4 reports frames that are not IPv4 as PARSE_NOT_IPV4; IPv6 then goes to parse6 (packet6.h), anything
+ * else (ARP, ...) passes unchanged. Every read is bounds-checked against
  * data_end after pulling the headers into the linear area, which the verifier proves.
  */
 #ifndef MESH_PACKET_H

@@ -5,7 +5,8 @@
  * 2. L4-only lookup with identity 0;
  * 3. both found: higher precedence wins; equal precedence: the longer lpm_prefix_length, L3 on ties;
  * 4. none: DROP_POLICY; chosen deny: DROP_POLICY_DENY; an auth requirement: DROP_POLICY_AUTH.
- * The peer's identity comes from cilium_ipcache_v2 (longest prefix, cluster id 0); an address the ipcache
+ * The peer's identity comes from cilium_ipcache_v2 (longest prefix, cluster id 0; family 1 with 32 + 32 bits
+ * for IPv4, family 2 with 32 + 128 bits for IPv6); an address the ipcache
  * does not know is the world (identity 2).
  */
 #ifndef MESH_POLICY_H
@@ -25,6 +26,19 @@ static __always_inline __u32 ipcache_identity4(__be32 addr)
 	struct remote_endpoint_info *info;
 
 	key.ip4 = addr;
+	info = bpf_map_lookup_elem(&cilium_ipcache_v2, &key);
+	return info ? info->sec_identity : IDENTITY_WORLD;
+}
+
+static __always_inline __u32 ipcache_identity6(const union v6addr *addr)
+{
+	struct ipcache_key key = {
+		.lpm_prefixlen = IPCACHE_STATIC_PREFIX + 128,
+		.family = IPCACHE_FAMILY_IPV6,
+	};
+	struct remote_endpoint_info *info;
+
+	__builtin_memcpy(&key.ip6, addr, sizeof(key.ip6));
 	info = bpf_map_lookup_elem(&cilium_ipcache_v2, &key);
 	return info ? info->sec_identity : IDENTITY_WORLD;
 }

@@ -103,4 +103,84 @@ static __always_inline struct ct_entry *mt_ct4_get(__be32 saddr, __be32 daddr, _
 	return bpf_map_lookup_elem(&mesh_ct4, &key);
 }
 
+/* ---- IPv6 ---------------------------------------------------------------------------------------------- */
+
+static __always_inline void mt_lb6_service(const union v6addr *vip, __be16 port, __u8 proto, __u16 count,
+					   __be16 rev_nat, __u8 flags2)
+{
+	struct lb6_key key = { .dport = port, .proto = proto, .scope = LB_SCOPE_EXTERNAL };
+	struct lb_service_value value = { .count = count, .rev_nat_index = rev_nat, .flags2 = flags2 };
+
+	__builtin_memcpy(&key.address, vip, sizeof(key.address));
+	bpf_map_update_elem(&cilium_lb6_services_v2, &key, &value, BPF_ANY);
+}
+
+static __always_inline void mt_lb6_slot(const union v6addr *vip, __be16 port, __u8 proto, __u16 slot,
+					__u32 backend_id, __be16 rev_nat)
+{
+	struct lb6_key key = { .dport = port, .backend_slot = slot, .proto = proto };
+	struct lb_service_value value = { .backend_id = backend_id, .rev_nat_index = rev_nat };
+
+	__builtin_memcpy(&key.address, vip, sizeof(key.address));
+	bpf_map_update_elem(&cilium_lb6_services_v2, &key, &value, BPF_ANY);
+}
+
+static __always_inline void mt_lb6_wildcard(const union v6addr *vip, __be16 rev_nat)
+{
+	struct lb6_key key = {};
+	struct lb_service_value value = { .rev_nat_index = rev_nat };
+
+	__builtin_memcpy(&key.address, vip, sizeof(key.address));
+	bpf_map_update_elem(&cilium_lb6_services_v2, &key, &value, BPF_ANY);
+}
+
+static __always_inline void mt_lb6_backend(__u32 id, const union v6addr *addr, __be16 port, __u8 proto)
+{
+	struct lb6_backend value = { .port = port, .proto = proto };
+
+	__builtin_memcpy(&value.address, addr, sizeof(value.address));
+	bpf_map_update_elem(&cilium_lb6_backends_v3, &id, &value, BPF_ANY);
+}
+
+static __always_inline void mt_lb6_rev_nat(__be16 index, const union v6addr *vip, __be16 port)
+{
+	struct lb6_reverse_nat value = { .port = port };
+
+	__builtin_memcpy(&value, vip, 16);
+	bpf_map_update_elem(&cilium_lb6_reverse_nat, &index, &value, BPF_ANY);
+}
+
+static __always_inline void mt_ipcache6(const union v6addr *prefix, __u32 prefix_len, __u32 identity)
+{
+	struct ipcache_key key = {
+		.lpm_prefixlen = IPCACHE_STATIC_PREFIX + prefix_len,
+		.family = IPCACHE_FAMILY_IPV6,
+	};
+	struct remote_endpoint_info value = { .sec_identity = identity };
+
+	__builtin_memcpy(&key.ip6, prefix, sizeof(key.ip6));
+	bpf_map_update_elem(&cilium_ipcache_v2, &key, &value, BPF_ANY);
+}
+
+static __always_inline void mt_ct6(const union v6addr *saddr, const union v6addr *daddr, __be16 sport, __be16 dport,
+				   __u8 proto, __u8 scope, __u32 backend_id, __be16 rev_nat)
+{
+	struct ct6_key key = { .sport = sport, .dport = dport, .proto = proto, .scope = scope };
+	struct ct_entry value = { .backend_id = backend_id, .rev_nat_index = rev_nat };
+
+	__builtin_memcpy(&key.saddr, saddr, sizeof(key.saddr));
+	__builtin_memcpy(&key.daddr, daddr, sizeof(key.daddr));
+	bpf_map_update_elem(&mesh_ct6, &key, &value, BPF_ANY);
+}
+
+static __always_inline struct ct_entry *mt_ct6_get(const union v6addr *saddr, const union v6addr *daddr, __be16 sport,
+						   __be16 dport, __u8 proto, __u8 scope)
+{
+	struct ct6_key key = { .sport = sport, .dport = dport, .proto = proto, .scope = scope };
+
+	__builtin_memcpy(&key.saddr, saddr, sizeof(key.saddr));
+	__builtin_memcpy(&key.daddr, daddr, sizeof(key.daddr));
+	return bpf_map_lookup_elem(&mesh_ct6, &key);
+}
+
 #endif /* MESH_TEST_MAPS_H */
