@@ -52,6 +52,37 @@ public sealed class AgentMapsDatapathTests : IDisposable
     }
 
     [BpfLoaderFact]
+    public void FromContainer_Ipv6ServiceInAgentMaps_TranslatesWithValidChecksumAndReplyIsReverseTranslated()
+    {
+        var client = IPAddress.Parse("fd00:244::3");
+        var vip = IPAddress.Parse("fd00:96::10");
+        var backend = IPAddress.Parse("fd00:2:1::5");
+        var stranger = IPAddress.Parse("2001:db8::9");
+        var maps = AgentMaps();
+        maps["cilium_lb6_services_v2"].Update(Bytes(new Lb6ServiceKey(vip, 80, 0, L4Proto.Tcp)), Bytes(LbServiceValue.ForService(1, RevNat, ServiceFlags.None)));
+        maps["cilium_lb6_services_v2"].Update(Bytes(new Lb6ServiceKey(vip, 80, 1, L4Proto.Tcp)), Bytes(LbServiceValue.ForBackendSlot(6, RevNat)));
+        maps["cilium_lb6_backends_v3"].Update(Bytes(new LbBackendKey(6)), Bytes(new Lb6BackendValue(backend, 8080, L4Proto.Tcp)));
+        maps["cilium_lb6_reverse_nat"].Update(Bytes(new LbRevNatKey(RevNat)), Bytes(new Lb6RevNatValue(vip, 80)));
+        maps["cilium_ipcache_v2"].Update(Bytes(new IpCacheKey(IPAddress.Parse("fd00:2::"), 32)), Bytes(new IpCacheValue(BackendIdentity)));
+        using var datapath = BpfObject.Load(ObjectPath, new BpfObjectOptions { Maps = maps });
+
+        var forward = datapath.Program("mesh_from_container").TestRun(TestPackets.Tcp6(client, 40000, vip, 80), dataCapacity: 256);
+        var reply = datapath.Program("mesh_to_container").TestRun(TestPackets.Tcp6(backend, 8080, client, 40000), dataCapacity: 256);
+        var unknownPeer = datapath.Program("mesh_from_container").TestRun(TestPackets.Tcp6(client, 40001, stranger, 8080), dataCapacity: 256);
+
+        forward.ReturnValue.Should().Be(0u, "TC_ACT_OK: the backend's identity (from the IPv6 ipcache prefix) is allowed on 8080");
+        TestPackets.Destination6(forward.Data).Should().Be(backend);
+        TestPackets.DestinationPort6(forward.Data).Should().Be(8080);
+        TestPackets.Source6(forward.Data).Should().Be(client);
+        TestPackets.Tcp6ChecksumValid(forward.Data).Should().BeTrue();
+        reply.ReturnValue.Should().Be(0u);
+        TestPackets.Source6(reply.Data).Should().Be(vip);
+        TestPackets.SourcePort6(reply.Data).Should().Be(80);
+        TestPackets.Tcp6ChecksumValid(reply.Data).Should().BeTrue();
+        unknownPeer.ReturnValue.Should().Be(2u, "TC_ACT_SHOT: an address outside the ipcache is the world, which no entry allows");
+    }
+
+    [BpfLoaderFact]
     public void FromContainer_EgressEntryRemovedByAgent_NextConnectionDropped()
     {
         var maps = AgentMaps();
@@ -87,6 +118,7 @@ public sealed class AgentMapsDatapathTests : IDisposable
         }
 
         File.Exists(Path.Combine(_pins, "mesh_ct4")).Should().BeTrue();
+        File.Exists(Path.Combine(_pins, "mesh_ct6")).Should().BeTrue();
         File.Exists(Path.Combine(_pins, "cilium_lb4_backends_v3")).Should().BeTrue();
         using var policy = BpfMap.OpenPinned(policyPin);
         (policy.Type, policy.KeySize, policy.ValueSize).Should().Be((BpfMapType.LpmTrie, PolicyKey.ByteSize, PolicyEntry.ByteSize));
@@ -148,6 +180,9 @@ public sealed class AgentMapsDatapathTests : IDisposable
             ["cilium_lb4_services_v2"] = services,
             ["cilium_lb4_backends_v3"] = backends,
             ["cilium_lb4_reverse_nat"] = reverseNat,
+            ["cilium_lb6_services_v2"] = Create(CiliumMaps.Lb6Services),
+            ["cilium_lb6_backends_v3"] = Create(CiliumMaps.Lb6Backends),
+            ["cilium_lb6_reverse_nat"] = Create(CiliumMaps.Lb6ReverseNat),
             ["cilium_ipcache_v2"] = ipCache,
             ["cilium_policy_v2"] = policy,
         };

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Mesh.Bpf.Programs.Tests;
 
-/// <summary>Ethernet + IPv4 + TCP frames built and checked in C#, independently of the C helpers.</summary>
+/// <summary>Ethernet + IPv4/IPv6 + TCP frames built and checked in C#, independently of the C helpers.</summary>
 internal static class TestPackets
 {
     public const int IpOffset = 14;
@@ -47,6 +47,55 @@ internal static class TestPackets
     public static bool IpChecksumValid(byte[] frame) => Sum(frame.AsSpan(IpOffset, 20)) == 0xffff;
 
     public static bool TcpChecksumValid(byte[] frame) => TcpSum(frame) == 0xffff;
+
+    public const int Tcp6Offset = 14 + 40;
+
+    /// <summary>Ethernet + IPv6 (no extension headers) + TCP SYN with a 6-byte payload and a valid checksum.</summary>
+    public static byte[] Tcp6(IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort)
+    {
+        var frame = new byte[14 + 40 + 20 + 6];
+        frame[0] = 0x02;
+        frame[5] = 0x02;
+        frame[6] = 0x02;
+        frame[11] = 0x01;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x86dd);
+        var ip = frame.AsSpan(IpOffset, 40);
+        ip[0] = 0x60;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(frame.Length - Tcp6Offset));
+        ip[6] = 6;
+        ip[7] = 64;
+        source.TryWriteBytes(ip[8..], out _);
+        destination.TryWriteBytes(ip[24..], out _);
+        var tcp = frame.AsSpan(Tcp6Offset);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
+        tcp[12] = 0x50;
+        tcp[13] = 0x02; // SYN
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
+        "hello!"u8.CopyTo(tcp[20..]);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)~Tcp6Sum(frame));
+        return frame;
+    }
+
+    public static IPAddress Source6(byte[] frame) => new(frame.AsSpan(IpOffset + 8, 16));
+
+    public static IPAddress Destination6(byte[] frame) => new(frame.AsSpan(IpOffset + 24, 16));
+
+    public static ushort SourcePort6(byte[] frame) => BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(Tcp6Offset));
+
+    public static ushort DestinationPort6(byte[] frame) => BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(Tcp6Offset + 2));
+
+    public static bool Tcp6ChecksumValid(byte[] frame) => Tcp6Sum(frame) == 0xffff;
+
+    private static ushort Tcp6Sum(byte[] frame)
+    {
+        var segment = frame.AsSpan(Tcp6Offset);
+        Span<byte> pseudo = stackalloc byte[40];
+        frame.AsSpan(IpOffset + 8, 32).CopyTo(pseudo);
+        BinaryPrimitives.WriteUInt32BigEndian(pseudo[32..], (uint)segment.Length);
+        pseudo[39] = 6;
+        return Fold(Add(Add(0, pseudo), segment));
+    }
 
     private static ushort TcpSum(byte[] frame)
     {
