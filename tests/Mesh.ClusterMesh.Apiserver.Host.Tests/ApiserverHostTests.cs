@@ -58,7 +58,8 @@ public sealed class ApiserverHostTests
             runs.Add(ApiserverHost.RunAsync(options, NullLoggerFactory.Instance, _ => { }, stop.Token));
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await Eventually.UntilAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK);
+            // Generous: in the full suite this runs next to other assemblies starting etcd and building eBPF objects.
+            await Eventually.UntilAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(90), "apiserver ready");
 
             (await http.GetStringAsync(new Uri("/healthz", UriKind.Relative))).Should().Be("ok");
             using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/status", UriKind.Relative)));
