@@ -5,6 +5,7 @@ using Mesh.Bpf.Maps.Layouts;
 using Mesh.Bpf.Programs.Tests.Framework;
 using Mesh.Bpf.Syscalls;
 using Mesh.Testing;
+using Mesh.Testing.Packets;
 
 namespace Mesh.Bpf.Programs.Tests;
 

@@ -125,12 +125,12 @@ internal static class BgpInjectBench
     private static Sample Measure(FrrVty vty, int n, int pid, Action add, Action withdraw)
     {
         var updates = vty.UpdatesReceived(Sender);
-        var cpu = CpuSeconds(pid);
+        var cpu = ProcessStats.CpuSeconds(pid);
         var watch = Stopwatch.StartNew();
         add();
         Until(() => vty.Neighbor(Sender).Received >= n, $"FRR received {n}", () => vty.Neighbor(Sender).ToString());
         var seconds = watch.Elapsed.TotalSeconds;
-        var cpuUsed = CpuSeconds(pid) - cpu;
+        var cpuUsed = ProcessStats.CpuSeconds(pid) - cpu;
         var updateCount = vty.UpdatesReceived(Sender) - updates;
         watch.Restart();
         withdraw();
@@ -176,14 +176,6 @@ internal static class BgpInjectBench
         }
 
         list.Add(sample);
-    }
-
-    /// <summary>utime + stime of a process, in seconds.</summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static Process StartMeshChild(NetworkNamespace ns)

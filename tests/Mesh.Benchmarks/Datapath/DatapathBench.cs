@@ -2,6 +2,7 @@ using System.Net;
 using Mesh.Bpf;
 using Mesh.Bpf.Loader;
 using Mesh.Bpf.Syscalls;
+using Mesh.Testing.Packets;
 using Mesh.Testing.Prerequisites;
 using Mesh.Testing.Processes;
 
@@ -74,19 +75,19 @@ internal static class DatapathBench
             BenchMaps.Allow(policy, BackendIdentity, egress: true, 8080);
             BenchMaps.Allow(policy, OtherIdentity, egress: true, 443);
             BenchMaps.Allow(policy, ClientIdentity, egress: false, 8080);
-            var frameMap = maps.Create(BpfMapType.Array, 4, BenchFrames.Length, 1, "mesh_bench_frame");
+            var frameMap = maps.Create(BpfMapType.Array, 4, TestPackets.Tcp4Length, 1, "mesh_bench_frame");
 
-            var lb = BenchFrames.TcpSyn(ClientIp, 40000, Vip, 80);
-            var policyPacket = BenchFrames.TcpSyn(ClientIp, 40000, BackendIp, 8080);
-            var passThrough = BenchFrames.TcpSyn(ClientIp, 40000, OtherIp, 443);
+            var lb = TestPackets.Tcp(ClientIp, 40000, Vip, 80);
+            var policyPacket = TestPackets.Tcp(ClientIp, 40000, BackendIp, 8080);
+            var passThrough = TestPackets.Tcp(ClientIp, 40000, OtherIp, 443);
 
             // Sanity: the production programs translate and pass these packets (one run, fresh conntrack).
             using (var datapath = BpfObject.Load(ObjectPath, new BpfObjectOptions { Maps = maps.For(policy) }))
             {
                 var translated = datapath.Program("mesh_from_container").TestRun(lb, dataCapacity: 256);
-                var ok = translated.ReturnValue == 0 && BenchFrames.DestinationPort(translated.Data) == 8080
-                    && (BenchFrames.Destination(translated.Data).Equals(BackendIp) || BenchFrames.Destination(translated.Data).Equals(OtherBackendIp))
-                    && BenchFrames.ChecksumsValid(translated.Data);
+                var ok = translated.ReturnValue == 0 && TestPackets.DestinationPort(translated.Data) == 8080
+                    && (TestPackets.Destination(translated.Data).Equals(BackendIp) || TestPackets.Destination(translated.Data).Equals(OtherBackendIp))
+                    && TestPackets.IpChecksumValid(translated.Data) && TestPackets.TcpChecksumValid(translated.Data);
                 if (!ok)
                 {
                     throw new InvalidOperationException($"mesh_from_container did not translate the SYN to the VIP (verdict {translated.ReturnValue})");
@@ -98,7 +99,7 @@ internal static class DatapathBench
 
             var restore = Measure(harness, maps.For(policy), frameMap, "bench_restore", lb, repeat, warm: false);
             var restoreNew = Measure(harness, maps.For(policy), frameMap, "bench_restore_new", lb, newRepeat, warm: false);
-            rows.Add(new BenchRow("harness frame restore (subtracted)", restore, "ns/run", $"bpf_skb_store_bytes of the {BenchFrames.Length} B frame, x{repeat:N0}"));
+            rows.Add(new BenchRow("harness frame restore (subtracted)", restore, "ns/run", $"bpf_skb_store_bytes of the {TestPackets.Tcp4Length} B frame, x{repeat:N0}"));
             rows.Add(new BenchRow("harness restore + new port (subtracted)", restoreNew, "ns/run", $"x{newRepeat:N0}"));
 
             void MeasurePath(string name, string program, byte[] packet, string fresh, string tracked)

@@ -10,7 +10,7 @@
 #define MESH_NO_ENTRY_POINTS
 #include "mesh_lxc.c"
 
-#define BENCH_FRAME_LEN 60
+#define BENCH_FRAME_LEN 60 /* TestPackets.Tcp4Length */
 #define BENCH_SPORT_OFF (14 + 20)
 
 struct bench_frame {

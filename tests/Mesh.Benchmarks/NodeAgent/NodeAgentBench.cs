@@ -354,27 +354,12 @@ internal static class NodeAgentBench
         }
 
         /// <summary>CPU time the agent used so far (user + system), in seconds.</summary>
-        public double CpuSeconds()
-        {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
+        public double CpuSeconds() => ProcessStats.CpuSeconds(_process.Id);
 
         public async Task<JsonNode> StatusAsync() => JsonNode.Parse(await _http.GetStringAsync(new Uri("/v1/status", UriKind.Relative)))!;
 
         /// <summary>Peak resident set size so far (VmHWM), in bytes.</summary>
-        public long PeakRssBytes()
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-            return 0;
-        }
+        public long PeakRssBytes() => ProcessStats.PeakRssBytes(_process.Id);
 
         public async ValueTask DisposeAsync()
         {

@@ -1,17 +1,20 @@
 using System.Buffers.Binary;
 using System.Net;
 
-namespace Mesh.Bpf.Programs.Tests;
+namespace Mesh.Testing.Packets;
 
 /// <summary>Ethernet + IPv4/IPv6 + TCP frames built and checked in C#, independently of the C helpers.</summary>
-internal static class TestPackets
+public static class TestPackets
 {
+    /// <summary>Bytes of an IPv4 frame from <see cref="Tcp"/>: 14 + 20 + 20 + 6 of payload.</summary>
+    public const int Tcp4Length = 14 + 20 + 20 + 6;
+
     public const int IpOffset = 14;
     public const int TcpOffset = 34;
 
     public static byte[] Tcp(IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort)
     {
-        var frame = new byte[14 + 20 + 20 + 6];
+        var frame = new byte[Tcp4Length];
         frame[0] = 0x02;
         frame[5] = 0x02;
         frame[6] = 0x02;
