@@ -30,7 +30,7 @@ internal sealed class DatapathMaps : IDisposable
         time ??= TimeProvider.System;
         // A slot is written only once its backend is in a backends map (the two reconcilers run independently).
         Services = new LbServiceMapOperations(services4, services6, () => id => Backends!.InMaps(id)) { Propagation = propagation, Time = time };
-        Backends = new LbBackendMapOperations(backends4, backends6, Services.IsReferenced) { Time = time };
+        Backends = new LbBackendMapOperations(backends4, backends6, RecoveredBackends, Services.IsReferenced) { Time = time };
         RevNat = new LbRevNatMapOperations(revNat4, revNat6) { Time = time };
         IpCache = new IpCacheMapOperations(ipcache) { Propagation = propagation, Time = time };
     }

@@ -9,12 +9,14 @@ namespace Mesh.NodeAgent.Host.Datapath;
 /// programmed service slot points at it any more, so the datapath never selects a backend it cannot find.
 /// Which IDs the maps hold is tracked here, so service slots can be held back until their backend is in.
 /// </summary>
-internal sealed class LbBackendMapOperations(ProgrammedMap backends4, ProgrammedMap backends6, Func<uint, bool> referenced)
+/// <param name="backends4">The IPv4 backends map.</param>
+/// <param name="backends6">The IPv6 backends map.</param>
+/// <param name="recovered">What the two maps held at start: after a restart those backends are already findable.</param>
+/// <param name="referenced">Whether a programmed service slot still points at a backend ID.</param>
+internal sealed class LbBackendMapOperations(ProgrammedMap backends4, ProgrammedMap backends6, IEnumerable<LbBackendEntry> recovered, Func<uint, bool> referenced)
     : MapOperations<LbBackendEntry>([backends4, backends6])
 {
-    // Seeded with what the maps held at start: after a restart those backends are already findable.
-    private readonly ConcurrentDictionary<uint, byte> _inMaps = new(
-        LbEncoding.RecoverBackends(backends4.Found, backends6.Found).Select(b => KeyValuePair.Create(b.Id, (byte)0)));
+    private readonly ConcurrentDictionary<uint, byte> _inMaps = new(recovered.Select(b => KeyValuePair.Create(b.Id, (byte)0)));
 
     /// <summary>Whether the backend ID is in a backends map (safe to reference from a service slot).</summary>
     public bool InMaps(uint backendId) => _inMaps.ContainsKey(backendId);
