@@ -28,7 +28,9 @@ public static class BgpAgentHost
         WebApplication? app = null;
         if (options.ApiEndPoint is { } api)
         {
-            var builder = WebApplication.CreateSlimBuilder();
+            // No appsettings reload: each reload watcher costs an inotify instance (128 per user by default), and running out
+            // makes the builder throw.
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(api));
             app = builder.Build();

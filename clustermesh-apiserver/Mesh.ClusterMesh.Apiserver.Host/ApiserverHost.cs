@@ -84,7 +84,9 @@ public static partial class ApiserverHost
             ? new ClusterMeshConfigDirectory(dir, options.ClusterName, time, loggers.CreateLogger<ClusterMeshConfigDirectory>())
             : null;
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: each reload watcher costs an inotify instance (128 per user by default), and running out
+        // makes the builder throw.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -115,17 +117,17 @@ public static partial class ApiserverHost
         {
             runs.Add(mesh.RunAsync(configDirectory.WatchAsync(stop.Token), stop.Token));
         }
-        try
-        {
-            await Task.WhenAny(Task.WhenAll(runs), Task.Delay(Timeout.Infinite, cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
+        var first = await Task.WhenAny(runs.Append(Task.Delay(Timeout.Infinite, cancellationToken)));
         await stop.CancelAsync();
         await Task.WhenAll(runs).ContinueWith(_ => { }, TaskScheduler.Default);
         await app.StopAsync(CancellationToken.None);
+        if (first.Exception is { } failure)
+        {
+            var logger = loggers.CreateLogger(typeof(ApiserverHost));
+            var cause = failure.GetBaseException();
+            LogRunFailed(logger, cause);
+            return 1;
+        }
         return 0;
     }
 
@@ -212,4 +214,7 @@ public static partial class ApiserverHost
         CiliumResource.ServiceExports => "service-exports",
         _ => resource.ToString().ToLowerInvariant(),
     };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "clustermesh-apiserver stopped after a failure")]
+    private static partial void LogRunFailed(ILogger logger, Exception failure);
 }

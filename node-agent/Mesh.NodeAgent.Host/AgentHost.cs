@@ -40,7 +40,9 @@ public static class AgentHost
         var datapath = options.DatapathTc ? new Programs.EndpointDatapathOptions { PinDirectory = options.PinRoot } : null;
         await using var agent = new NodeAgentRuntime(options.Agent, source, maps, time, loggers, datapath);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: each reload watcher costs an inotify instance (128 per user by default), and running out
+        // makes the builder throw.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HealthAddress), options.HealthPort));
         await using var app = builder.Build();
@@ -64,18 +66,12 @@ public static class AgentHost
         {
             agent.InitialRemotesKnown();
         }
-        try
-        {
-            await Task.WhenAny(runs.Append(Task.Delay(Timeout.Infinite, cancellationToken)));
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
+        var first = await Task.WhenAny(runs.Append(Task.Delay(Timeout.Infinite, cancellationToken)));
         await stop.CancelAsync();
         await Task.WhenAll(runs).ContinueWith(_ => { }, TaskScheduler.Default);
         await app.StopAsync(CancellationToken.None);
-        return 0;
+        // The runtime logged what failed.
+        return first.IsFaulted ? 1 : 0;
     }
 
     /// <summary>Adds, reconnects and drains remote clusters as their files come, change and go (spec §3.1).</summary>

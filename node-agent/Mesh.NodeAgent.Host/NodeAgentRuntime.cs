@@ -204,9 +204,10 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         {
             loops.Add(_endpointDatapath.RunAsync(_localSource, stop.Token));
         }
+        Task? first = null;
         try
         {
-            var first = await Task.WhenAny(loops.Append(Task.Delay(Timeout.Infinite, cancellationToken))).ConfigureAwait(false);
+            first = await Task.WhenAny(loops.Append(Task.Delay(Timeout.Infinite, cancellationToken))).ConfigureAwait(false);
             if (first.IsFaulted)
             {
                 LogLoopFailed(first.Exception!.GetBaseException());
@@ -222,6 +223,11 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
             }
             await Task.WhenAll(loops.Concat(remotes)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             _maps.Store.Flush();
+        }
+        if (first is { IsFaulted: true })
+        {
+            // The host exits non-zero: a supervisor restarts an agent whose loop died instead of it idling half-alive.
+            await first.ConfigureAwait(false);
         }
         cancellationToken.ThrowIfCancellationRequested();
     }

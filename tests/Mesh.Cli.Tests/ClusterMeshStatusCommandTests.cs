@@ -35,7 +35,7 @@ public sealed class ClusterMeshStatusCommandTests
                 HealthPort = port,
             }, NullLoggerFactory.Instance, _ => { }, stop.Token);
             var url = $"http://127.0.0.1:{port}";
-            await WaitForFailureReportedAsync(url);
+            await WaitForFailureReportedAsync(url, host);
 
             var (code, summary) = await RunAsync("clustermesh", "status", "--apiserver", url);
             var (jsonCode, json) = await RunAsync("clustermesh", "status", "--apiserver", url, "-o", "json");
@@ -59,27 +59,32 @@ public sealed class ClusterMeshStatusCommandTests
         }
     }
 
-    private static async Task WaitForFailureReportedAsync(string url)
+    private static async Task WaitForFailureReportedAsync(string url, Task host)
     {
         using var http = new HttpClient();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var last = "(no answer)";
+        while (DateTime.UtcNow < deadline && !host.IsCompleted)
         {
             try
             {
-                var status = JsonDocument.Parse(await http.GetStringAsync(new Uri($"{url}/v1/status"), timeout.Token));
+                last = await http.GetStringAsync(new Uri($"{url}/v1/status"));
+                var status = JsonDocument.Parse(last);
                 if (status.RootElement.GetProperty("ready").GetBoolean()
                     && status.RootElement.GetProperty("clusters")[0].GetProperty("num-failures").GetInt32() > 0)
                 {
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
                 // Not listening yet.
+                last = e.Message;
             }
-            await Task.Delay(50, timeout.Token);
+            await Task.Delay(50);
         }
+        var ended = host.IsCompleted ? $"the apiserver ended ({host.Status}, {host.Exception?.GetBaseException().Message ?? (host.IsCompletedSuccessfully ? $"exit {((Task<int>)host).Result}" : "")})" : "timed out";
+        throw new Xunit.Sdk.XunitException($"no ready apiserver reporting the failure: {ended}; last status: {last}");
     }
 
     private static async Task<(int Code, string Output)> RunAsync(params string[] args)

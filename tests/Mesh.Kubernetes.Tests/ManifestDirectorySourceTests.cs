@@ -52,6 +52,22 @@ public sealed class ManifestDirectorySourceTests : IDisposable
         (await TakeAsync(events, 2)).Should().BeEquivalentTo("Delete Namespace alpha", "Upsert Namespace alpha2");
     }
 
+    [Fact]
+    public async Task WatchAsync_NoInotifyInstancesLeft_SyncsAndFollowsChangesByRescanning()
+    {
+        Write("a.yaml", Namespace("alpha"));
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50),
+            _ => throw new IOException("The configured user limit (128) on the number of inotify instances has been reached"));
+        using var cancel = new CancellationTokenSource(Patience);
+        await using var events = source.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+
+        (await TakeAsync(events, 2)).Should().Equal("Upsert Namespace alpha", "Synced");
+        Write("b.yaml", Namespace("beta"));
+        (await TakeAsync(events, 1)).Should().Equal("Upsert Namespace beta");
+        File.Delete(Path.Combine(_directory, "a.yaml"));
+        (await TakeAsync(events, 1)).Should().Equal("Delete Namespace alpha");
+    }
+
     private void Write(string name, string text)
     {
         var path = Path.Combine(_directory, name);

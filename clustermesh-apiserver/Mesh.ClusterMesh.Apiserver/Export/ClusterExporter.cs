@@ -82,11 +82,16 @@ public sealed partial class ClusterExporter : IAsyncDisposable
     {
         // The config goes first: remote agents refuse a cluster without one.
         await WriteClusterConfigAsync(cancellationToken);
-        var loops = _stores.Values.Select(s => s.RunAsync(cancellationToken)).ToList();
-        loops.Add(PeriodicAsync(ClusterConfigInterval, WriteClusterConfigAsync, cancellationToken));
-        loops.Add(PeriodicAsync(HeartbeatInterval, WriteHeartbeatAsync, cancellationToken, runFirst: true));
-        loops.Add(ExportAsync(cancellationToken));
-        await Task.WhenAll(loops);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loops = _stores.Values.Select(s => s.RunAsync(stop.Token)).ToList();
+        loops.Add(PeriodicAsync(ClusterConfigInterval, WriteClusterConfigAsync, stop.Token));
+        loops.Add(PeriodicAsync(HeartbeatInterval, WriteHeartbeatAsync, stop.Token, runFirst: true));
+        loops.Add(ExportAsync(stop.Token));
+        // A loop that fails (the object source gave up) stops the export instead of leaving it silently unready.
+        var first = await Task.WhenAny(loops);
+        await stop.CancelAsync();
+        await Task.WhenAll(loops).ContinueWith(_ => { }, TaskScheduler.Default);
+        await first;
     }
 
     public async ValueTask DisposeAsync()

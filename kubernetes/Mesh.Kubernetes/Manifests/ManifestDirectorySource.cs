@@ -20,14 +20,22 @@ public sealed partial class ManifestDirectorySource : IObjectSource
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _pollInterval;
+    private readonly Func<string, FileSystemWatcher> _createWatcher;
 
     public ManifestDirectorySource(string directory, TimeProvider time, ILogger<ManifestDirectorySource> logger, TimeSpan? pollInterval = null)
+        : this(directory, time, logger, pollInterval, path => new FileSystemWatcher(path))
+    {
+    }
+
+    /// <summary>For tests: a watcher factory that can fail the way an exhausted inotify limit does.</summary>
+    internal ManifestDirectorySource(string directory, TimeProvider time, ILogger<ManifestDirectorySource> logger, TimeSpan? pollInterval, Func<string, FileSystemWatcher> createWatcher)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         _directory = Path.GetFullPath(directory);
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _pollInterval = pollInterval ?? TimeSpan.FromSeconds(1);
+        _createWatcher = createWatcher ?? throw new ArgumentNullException(nameof(createWatcher));
     }
 
     public async IAsyncEnumerable<ObjectEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -39,12 +47,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
         var current = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        using var watcher = new FileSystemWatcher(_directory) { IncludeSubdirectories = false, EnableRaisingEvents = true };
-        FileSystemEventHandler signal = (_, _) => changed.Writer.TryWrite(true);
-        watcher.Changed += signal;
-        watcher.Created += signal;
-        watcher.Deleted += signal;
-        watcher.Renamed += (_, _) => changed.Writer.TryWrite(true);
+        using var watcher = TryWatch(changed.Writer);
 
         foreach (var change in Rescan(files, current))
         {
@@ -72,6 +75,34 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             {
                 yield return change;
             }
+        }
+    }
+
+    /// <summary>
+    /// File events make changes show at once; without them (the user's inotify instances exhausted, a file system
+    /// without notifications) the periodic rescan alone keeps the objects current.
+    /// </summary>
+    private FileSystemWatcher? TryWatch(ChannelWriter<bool> wake)
+    {
+        FileSystemWatcher? watcher = null;
+        try
+        {
+            watcher = _createWatcher(_directory);
+            watcher.IncludeSubdirectories = false;
+            FileSystemEventHandler signal = (_, _) => wake.TryWrite(true);
+            watcher.Changed += signal;
+            watcher.Created += signal;
+            watcher.Deleted += signal;
+            watcher.Renamed += (_, _) => wake.TryWrite(true);
+            watcher.Error += (_, _) => wake.TryWrite(true);
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            watcher?.Dispose();
+            LogNoFileEvents(_directory, e.Message, _pollInterval.TotalSeconds);
+            return null;
         }
     }
 
@@ -204,4 +235,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Manifest {File} cannot be read: {Reason}")]
     private partial void LogUnreadable(string file, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Manifest directory {Directory}: no file events ({Reason}); rescanning every {Seconds} s instead")]
+    private partial void LogNoFileEvents(string directory, string reason, double seconds);
 }

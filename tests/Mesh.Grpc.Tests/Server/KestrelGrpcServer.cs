@@ -40,7 +40,9 @@ internal sealed class KestrelGrpcServer : IAsyncDisposable
     /// <summary>h2c, or TLS when <paramref name="tls"/> is given (its intermediate is sent, a client certificate required).</summary>
     public static async Task<KestrelGrpcServer> StartAsync(TlsTestCertificates? tls = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: each reload watcher costs an inotify instance (128 per user by default), and running out
+        // makes the builder throw.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options =>
             options.Listen(IPAddress.Loopback, 0, listen =>

@@ -51,7 +51,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public static async Task<FakeApiServer> StartAsync(X509Certificate2? serverCertificate = null, X509Certificate2? clientCa = null, string? pathBase = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings reload: each reload watcher costs an inotify instance (128 per user by default), and running out
+        // makes the builder throw.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
