@@ -89,6 +89,12 @@ internal sealed partial class KvStore : IKvStore
         for (var attempt = 0; ; attempt++)
         {
             var operations = new TxnOperation[writes.Count];
+            var assigned = new long[writes.Count];
+            if (withLease)
+            {
+                // Most keys join an existing lease, all under one lock: only a new lease needs the asynchronous grant.
+                _leases.TryAssign(writes, assigned);
+            }
             var leases = new HashSet<long>();
             for (var i = 0; i < writes.Count; i++)
             {
@@ -98,8 +104,7 @@ internal sealed partial class KvStore : IKvStore
                     operations[i] = new TxnOperation.Delete(write.Key);
                     continue;
                 }
-                // Most keys join an existing lease: only a new lease needs the asynchronous grant.
-                var lease = withLease ? _leases.TryAssign(write.Key) : 0;
+                var lease = assigned[i];
                 if (withLease && lease == 0)
                 {
                     lease = await AssignLeaseAsync(write.Key, cancellationToken);

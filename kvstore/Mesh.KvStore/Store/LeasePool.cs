@@ -59,6 +59,38 @@ internal sealed class LeasePool(int maxKeysPerLease)
         }
     }
 
+    /// <summary>
+    /// <see cref="TryAssign(string)"/> for every put of a batch under one lock (deletes get 0); a slot left 0 for a
+    /// put needs a new lease.
+    /// </summary>
+    public void TryAssign(IReadOnlyList<KvWrite> writes, Span<long> leases)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var write = writes[i];
+                if (write.IsDelete)
+                {
+                    leases[i] = 0;
+                }
+                else if (_leaseByKey.TryGetValue(write.Key, out var existing))
+                {
+                    leases[i] = existing;
+                }
+                else if (_newest != 0 && _keysByLease[_newest].Count < maxKeysPerLease)
+                {
+                    Bind(write.Key, _newest);
+                    leases[i] = _newest;
+                }
+                else
+                {
+                    leases[i] = 0;
+                }
+            }
+        }
+    }
+
     /// <summary>Registers a freshly granted lease as the one new keys join, and binds <paramref name="key"/> to it.</summary>
     public void AddLease(long lease, string key)
     {

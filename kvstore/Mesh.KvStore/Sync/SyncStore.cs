@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Mesh.KvStore.Store;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +17,15 @@ public sealed partial class SyncStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SyncStoreMetrics? _metrics;
-    private readonly Channel<SyncCommand> _commands = Channel.CreateUnbounded<SyncCommand>(new UnboundedChannelOptions { SingleReader = false });
+    // Lock-free inboxes: an exporter hands over 100k upserts while the loop drains them, and a locked queue made the
+    // two contend on every item.
+    private readonly ConcurrentQueue<SyncCommand> _commands = new();
 
-    // Completions and retries free write slots: they get their own channel so they never wait behind a backlog of upserts.
-    private readonly Channel<SyncCommand> _completions = Channel.CreateUnbounded<SyncCommand>(new UnboundedChannelOptions { SingleReader = false });
+    // Completions and retries free write slots: they get their own queue so they never wait behind a backlog of upserts.
+    private readonly ConcurrentQueue<SyncCommand> _completions = new();
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _signalled;
+    private volatile bool _disposed;
     private readonly IDisposable _leaseRegistration;
     private readonly string _keyPrefix;
 
@@ -50,7 +56,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _metrics = metrics;
         _keyPrefix = options.Prefix.TrimEnd('/') + "/";
-        _leaseRegistration = kv.OnLeaseLost(keys => _commands.Writer.TryWrite(new SyncCommand.LeaseLost(keys)));
+        _leaseRegistration = kv.OnLeaseLost(keys => Post(_commands, new SyncCommand.LeaseLost(keys)));
         metrics?.Register(this);
     }
 
@@ -66,32 +72,30 @@ public sealed partial class SyncStore : IAsyncDisposable
     public Task SyncedTask => _syncedSignal.Task;
 
     /// <summary>The key <c>prefix/name</c> should hold <paramref name="value"/>. Unchanged values are not rewritten.</summary>
-    public void Upsert(string name, ReadOnlyMemory<byte> value) => _commands.Writer.TryWrite(new SyncCommand.Upsert(_keyPrefix + name, value));
+    public void Upsert(string name, ReadOnlyMemory<byte> value) => Post(_commands, new SyncCommand.Upsert(_keyPrefix + name, value));
 
     /// <summary>The key <c>prefix/name</c> should not exist. Unknown keys are left alone.</summary>
-    public void Delete(string name) => _commands.Writer.TryWrite(new SyncCommand.Delete(_keyPrefix + name));
+    public void Delete(string name) => Post(_commands, new SyncCommand.Delete(_keyPrefix + name));
 
     /// <summary>The initial state has been handed over: write the canary once it is all stored.</summary>
-    public void MarkSynced() => _commands.Writer.TryWrite(new SyncCommand.MarkSynced());
+    public void MarkSynced() => Post(_commands, new SyncCommand.MarkSynced());
 
     /// <summary>Runs the write loop until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var commands = _commands.Reader;
-        var completions = _completions.Reader;
         try
         {
             while (true)
             {
                 var worked = false;
-                while (completions.TryRead(out var completion))
+                while (_completions.TryDequeue(out var completion))
                 {
                     Apply(completion);
                     worked = true;
                 }
                 // Apply a bounded slice of the backlog, then dispatch, so writing starts before a large initial
                 // state has been taken in completely.
-                for (var applied = 0; applied < Options.BatchSize * Options.Workers && commands.TryRead(out var command); applied++)
+                for (var applied = 0; applied < Options.BatchSize * Options.Workers && _commands.TryDequeue(out var command); applied++)
                 {
                     Apply(command);
                     worked = true;
@@ -102,11 +106,15 @@ public sealed partial class SyncStore : IAsyncDisposable
                 {
                     continue;
                 }
-                var next = await Task.WhenAny(commands.WaitToReadAsync(cancellationToken).AsTask(), completions.WaitToReadAsync(cancellationToken).AsTask());
-                if (!await next)
+                if (_disposed)
                 {
                     return;
                 }
+                await Volatile.Read(ref _wake).Task.WaitAsync(cancellationToken);
+                // A fresh wake-up first, then the flag cleared, then the next drain: whatever is posted from here on
+                // signals the new wake-up, so nothing is left behind.
+                Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                Volatile.Write(ref _signalled, 0);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -119,13 +127,23 @@ public sealed partial class SyncStore : IAsyncDisposable
     {
         _leaseRegistration.Dispose();
         _metrics?.Unregister(this);
-        _commands.Writer.TryComplete();
-        _completions.Writer.TryComplete();
+        _disposed = true;
+        Volatile.Read(ref _wake).TrySetResult();
         foreach (var timer in _retryTimers.Values)
         {
             timer.Dispose();
         }
         return ValueTask.CompletedTask;
+    }
+
+    private void Post(ConcurrentQueue<SyncCommand> inbox, SyncCommand command)
+    {
+        inbox.Enqueue(command);
+        // One wake-up per drain, not per command.
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            Volatile.Read(ref _wake).TrySetResult();
+        }
     }
 
     private string CanaryKey => Options.CanaryKey ?? string.Empty;
@@ -136,11 +154,12 @@ public sealed partial class SyncStore : IAsyncDisposable
         {
             case SyncCommand.Upsert upsert:
                 // Same bytes as last asked for: already stored, queued, in flight or waiting for a retry.
-                if (_desired.TryGetValue(upsert.Key, out var current) && current.Span.SequenceEqual(upsert.Value.Span))
+                ref var current = ref CollectionsMarshal.GetValueRefOrAddDefault(_desired, upsert.Key, out var known);
+                if (known && current.Span.SequenceEqual(upsert.Value.Span))
                 {
                     return;
                 }
-                _desired[upsert.Key] = upsert.Value;
+                current = upsert.Value;
                 Enqueue(upsert.Key);
                 break;
             case SyncCommand.Delete delete:
@@ -233,7 +252,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         {
             error = e;
         }
-        _completions.Writer.TryWrite(new SyncCommand.Completed(keys, error));
+        Post(_completions, new SyncCommand.Completed(keys, error));
     }
 
     private void Complete(SyncCommand.Completed completed)
@@ -258,14 +277,17 @@ public sealed partial class SyncStore : IAsyncDisposable
                 ScheduleRetry(key, Backoff(failures));
                 continue;
             }
-            _failures.Remove(key);
-            if (key == CanaryKey && !_synced)
+            if (_failures.Count > 0)
+            {
+                _failures.Remove(key);
+            }
+            if (!_synced && key == CanaryKey)
             {
                 _synced = true;
                 _syncedSignal.TrySetResult();
                 LogSynced(Options.Prefix, CanaryKey);
             }
-            if (_dirty.Remove(key))
+            if (_dirty.Count > 0 && _dirty.Remove(key))
             {
                 Enqueue(key);
             }
@@ -308,7 +330,7 @@ public sealed partial class SyncStore : IAsyncDisposable
         {
             previous.Dispose();
         }
-        _retryTimers[key] = _time.CreateTimer(_ => _completions.Writer.TryWrite(new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
+        _retryTimers[key] = _time.CreateTimer(_ => Post(_completions, new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
     }
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing {Count} keys (first {Key}) failed: {Reason}; retrying with backoff")]
