@@ -75,7 +75,7 @@ public static class AgentHost
     }
 
     /// <summary>Adds, reconnects and drains remote clusters as their files come, change and go (spec §3.1).</summary>
-    private static async Task FollowConfigAsync(NodeAgentRuntime agent, ClusterMeshConfigDirectory directory, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task FollowConfigAsync(NodeAgentRuntime agent, ClusterMeshConfigDirectory directory, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
         await foreach (var change in directory.WatchAsync(cancellationToken))
         {

@@ -1,4 +1,5 @@
 using Mesh.Bpf.Maps;
+using Mesh.ClusterMesh.Config;
 using Mesh.Kubernetes.Sources;
 using Mesh.KvStore.Cilium.Validation;
 using Mesh.KvStore.Store;
@@ -48,6 +49,7 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
     private readonly Reconciler<Desired<IpCacheEntry>, System.Net.IPNetwork> _ipcacheReconciler;
     private readonly TableInitializer[] _clusterMeshInitializers;
     private readonly Dictionary<string, (RemoteClusterWatcher Watcher, CancellationTokenSource Stop, Task Run)> _remotes = [];
+    private readonly ClusterIdReservations _clusterIds = new();
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _initialRemotesKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _running = CancellationToken.None;
@@ -131,21 +133,30 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         };
     }
 
-    /// <summary>Starts following a remote cluster (or restarts it with a new connection: reconnect and relist).</summary>
+    /// <summary>
+    /// Starts following a remote cluster (or restarts it with a new connection: reconnect and relist). The new
+    /// watcher takes over the name's cluster ID reservation.
+    /// </summary>
     public void AddRemote(string name, Func<IKvStore> connect)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(connect);
         lock (_gate)
         {
+            var previous = Task.CompletedTask;
             if (_remotes.Remove(name, out var existing))
             {
                 existing.Stop.Cancel();
                 existing.Stop.Dispose();
+                previous = existing.Run;
             }
-            var watcher = new RemoteClusterWatcher(name, connect, _writers, _propagation, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers);
+            var watcher = new RemoteClusterWatcher(
+                name, connect, _writers, _propagation, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _clusterIds, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(_running);
-            var run = _started ? Task.Run(() => watcher.RunAsync(stop.Token), CancellationToken.None) : Task.CompletedTask;
+            // After the old watcher ended, so a late reservation of its (maybe different) ID cannot undo the new one's.
+            var run = _started
+                ? previous.ContinueWith(_ => watcher.RunAsync(stop.Token), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()
+                : Task.CompletedTask;
             _remotes[name] = (watcher, stop, run);
         }
     }
@@ -165,6 +176,14 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         await remote.Run.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         remote.Stop.Dispose();
         remote.Watcher.Drain();
+        lock (_gate)
+        {
+            // Drained: another remote may now use the ID, unless this name was added again meanwhile (it owns it then).
+            if (!_remotes.ContainsKey(name))
+            {
+                _clusterIds.Release(name);
+            }
+        }
     }
 
     /// <summary>Every remote configured at start has been added (the config directory's first scan is done).</summary>

@@ -11,7 +11,9 @@ namespace Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 /// <see cref="RemoteClusterOwner"/> loop (a file added starts it, a change reconnects, a removal drains it). With
 /// several replicas, <see cref="IRemoteOwnership"/> lets exactly one of them reflect each remote. Ready like Cilium's
 /// kvstoremesh: once every remote present at start is synced, except those that did not connect within the
-/// per-cluster timeout, or regardless after the global timeout; once ready, it stays ready.
+/// per-cluster timeout, or regardless after the global timeout; once ready, it stays ready. The remotes this replica
+/// reflects hold distinct cluster IDs (<see cref="ClusterIdReservations"/>): a remote whose ID is taken waits, refused,
+/// until the holder is removed, disconnected or changes its ID.
 /// </summary>
 public sealed partial class KvStoreMesh
 {
@@ -19,6 +21,7 @@ public sealed partial class KvStoreMesh
     private readonly KvStoreMeshOptions _options;
     private readonly Func<RemoteClusterConfig, RemoteConnection> _connect;
     private readonly IRemoteOwnership _ownership;
+    private readonly ClusterIdReservations _clusterIds = new();
     private readonly SyncStoreMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -104,7 +107,7 @@ public sealed partial class KvStoreMesh
         else
         {
             // A new remote, or one still draining after its removal: the new loop starts when the old one ended.
-            var owner = new RemoteClusterOwner(change.Name, _local, _connect, _ownership, _options, _metrics, _time, _loggers);
+            var owner = new RemoteClusterOwner(change.Name, _local, _connect, _ownership, _clusterIds, _options, _metrics, _time, _loggers);
             owner.Post(change);
             var previous = entry?.Run ?? Task.CompletedTask;
             var run = previous.ContinueWith(_ => owner.RunAsync(cancellationToken), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();

@@ -19,6 +19,7 @@ internal sealed partial class RemoteClusterOwner
     private readonly IKvStore _local;
     private readonly Func<RemoteClusterConfig, RemoteConnection> _connect;
     private readonly IRemoteOwnership _ownership;
+    private readonly ClusterIdReservations _clusterIds;
     private readonly KvStoreMeshOptions _options;
     private readonly SyncStoreMetrics? _metrics;
     private readonly TimeProvider _time;
@@ -33,12 +34,21 @@ internal sealed partial class RemoteClusterOwner
     private DateTimeOffset? _lastFailure;
 
     public RemoteClusterOwner(
-        string name, IKvStore local, Func<RemoteClusterConfig, RemoteConnection> connect, IRemoteOwnership ownership, KvStoreMeshOptions options, SyncStoreMetrics? metrics, TimeProvider time, ILoggerFactory loggers)
+        string name,
+        IKvStore local,
+        Func<RemoteClusterConfig, RemoteConnection> connect,
+        IRemoteOwnership ownership,
+        ClusterIdReservations clusterIds,
+        KvStoreMeshOptions options,
+        SyncStoreMetrics? metrics,
+        TimeProvider time,
+        ILoggerFactory loggers)
     {
         _name = name;
         _local = local;
         _connect = connect;
         _ownership = ownership;
+        _clusterIds = clusterIds;
         _options = options;
         _metrics = metrics;
         _time = time;
@@ -189,7 +199,7 @@ internal sealed partial class RemoteClusterOwner
 
     private Term StartTerm(OwnershipTerm ownership, RemoteClusterConfig config)
     {
-        var reflector = new RemoteClusterReflector(_name, _local, _options.Limits, _options.LocalClusterId, _time, _loggers, ownership.Fence, _metrics);
+        var reflector = new RemoteClusterReflector(_name, _local, _options.Limits, _options.LocalClusterId, _time, _loggers, ownership.Fence, _metrics, _clusterIds);
         _ = reflector.ConnectedTask.ContinueWith(_ => _connected.TrySetResult(), TaskScheduler.Default);
         _ = reflector.ReadyTask.ContinueWith(_ => _synced.TrySetResult(), TaskScheduler.Default);
         var term = new Term(this, ownership, reflector);
@@ -205,6 +215,8 @@ internal sealed partial class RemoteClusterOwner
         {
             await DrainAsync(term.Reflector);
         }
+        // Only once this replica no longer reflects it (and a removed remote is drained) may another remote use the ID.
+        _clusterIds.Release(_name);
         Volatile.Write(ref _reflector, null);
         await (release ? term.Ownership.ReleaseAsync() : term.Ownership.DisposeAsync());
     }

@@ -1,3 +1,4 @@
+using Mesh.ClusterMesh.Config;
 using Mesh.KvStore.Backend;
 using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
@@ -17,7 +18,8 @@ namespace Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 /// One instance lives for one ownership term: the caches (<see cref="RunCachesAsync"/>) persist across connections
 /// (<see cref="ConnectAsync"/>), so a reconnect deletes only what vanished meanwhile (mark and sweep); the first
 /// sync of a term also deletes cache keys no longer in the remote that an earlier owner left behind. Every local
-/// write carries the term's fence.
+/// write carries the term's fence. With <see cref="ClusterIdReservations"/> given, a remote whose cluster ID another
+/// remote holds is refused (retried with backoff) before anything of it is written; whoever ends the term releases it.
 /// </summary>
 public sealed partial class RemoteClusterReflector : IAsyncDisposable
 {
@@ -27,6 +29,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     private readonly string _name;
     private readonly IKvStore _local;
     private readonly IReadOnlyList<TxnCompare> _fence;
+    private readonly ClusterIdReservations? _reservations;
     private readonly IKvStore? _remote;
     private readonly ClusterLimits _limits;
     private readonly uint _localClusterId;
@@ -51,13 +54,23 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     }
 
     // fence: compares added to every local write (the owner key of this term); empty for a single replica.
+    // reservations: the cluster IDs of the other remotes; null checks no uniqueness (a single fixed remote).
     public RemoteClusterReflector(
-        string name, IKvStore local, ClusterLimits limits, uint localClusterId, TimeProvider time, ILoggerFactory loggers, IReadOnlyList<TxnCompare>? fence = null, SyncStoreMetrics? metrics = null)
+        string name,
+        IKvStore local,
+        ClusterLimits limits,
+        uint localClusterId,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        IReadOnlyList<TxnCompare>? fence = null,
+        SyncStoreMetrics? metrics = null,
+        ClusterIdReservations? reservations = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         _name = name;
         _local = local ?? throw new ArgumentNullException(nameof(local));
         _fence = fence ?? [];
+        _reservations = reservations;
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _localClusterId = localClusterId;
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -272,7 +285,16 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                 else
                 {
                     var rejection = RemoteClusterValidator.CheckClusterConfig(_name, entry.Value, _limits, _localClusterId, out var config);
-                    if (rejection is null)
+                    if (rejection is not null)
+                    {
+                        reason = rejection.Detail;
+                    }
+                    else if (_reservations?.Reserve(_name, config!.Id) is { Reserved: false } refused)
+                    {
+                        // Cached next to the holder, its identities and IPs would be taken for the holder's.
+                        reason = refused.Refusal!;
+                    }
+                    else
                     {
                         lock (_gate)
                         {
@@ -280,7 +302,6 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                         }
                         return config;
                     }
-                    reason = rejection.Detail;
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)

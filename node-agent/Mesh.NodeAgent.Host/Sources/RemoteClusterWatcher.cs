@@ -1,3 +1,4 @@
+using Mesh.ClusterMesh.Config;
 using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
 using Mesh.KvStore.Cilium.Validation;
@@ -18,7 +19,8 @@ namespace Mesh.NodeAgent.Host.Sources;
 /// follows its nodes, services and ipcache entries (from KVStoreMesh's cache when the config says
 /// <c>cached: true</c>) into the input tables. Entries failing validation are refused with a reason and counted.
 /// Each reconnect relists with mark-and-sweep; data is kept while disconnected unless the cache TTL expires, and
-/// drained when the cluster is removed from the configuration.
+/// drained when the cluster is removed from the configuration. Its cluster ID is reserved before anything is followed:
+/// while another remote holds the ID it is refused and retried with backoff; the runtime releases it after the drain.
 /// </summary>
 internal sealed partial class RemoteClusterWatcher
 {
@@ -28,6 +30,7 @@ internal sealed partial class RemoteClusterWatcher
     private readonly PropagationTracker _propagation;
     private readonly ClusterLimits _limits;
     private readonly uint _localClusterId;
+    private readonly ClusterIdReservations _clusterIds;
     private readonly TimeSpan _cacheTtl;
     private readonly TimeSpan _healthInterval;
     private readonly TimeProvider _time;
@@ -46,7 +49,18 @@ internal sealed partial class RemoteClusterWatcher
     private DateTimeOffset? _disconnectedSince;
     private string? _lastError;
 
-    public RemoteClusterWatcher(string name, Func<IKvStore> connect, AgentWriters writers, PropagationTracker propagation, ClusterLimits limits, uint localClusterId, TimeSpan cacheTtl, TimeSpan healthInterval, TimeProvider time, ILoggerFactory loggers)
+    public RemoteClusterWatcher(
+        string name,
+        Func<IKvStore> connect,
+        AgentWriters writers,
+        PropagationTracker propagation,
+        ClusterLimits limits,
+        uint localClusterId,
+        ClusterIdReservations clusterIds,
+        TimeSpan cacheTtl,
+        TimeSpan healthInterval,
+        TimeProvider time,
+        ILoggerFactory loggers)
     {
         _healthInterval = healthInterval;
         _name = name;
@@ -55,6 +69,7 @@ internal sealed partial class RemoteClusterWatcher
         _propagation = propagation;
         _limits = limits;
         _localClusterId = localClusterId;
+        _clusterIds = clusterIds;
         _cacheTtl = cacheTtl;
         _time = time;
         _logger = loggers.CreateLogger<RemoteClusterWatcher>();
@@ -170,6 +185,12 @@ internal sealed partial class RemoteClusterWatcher
             return null;
         }
         var config = decoded!;
+        if (_clusterIds.Reserve(_name, config.Id) is { Reserved: false } refused)
+        {
+            // Merged next to the holder, its identities and endpoints would be taken for the holder's.
+            SetError(refused.Refusal!);
+            return null;
+        }
         if (_config is { } previous && previous.Id != config.Id)
         {
             // Same name, new ID: nothing learnt under the old ID may stay (spec §3.5).
