@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Mesh.KvStore.Etcd;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -10,7 +9,7 @@ namespace Mesh.ClusterMesh.Config;
 /// One cluster config of the clustermesh config directory (spec §3.1): file name = remote cluster name, content = etcd
 /// client YAML (<c>endpoints</c>, <c>trusted-ca-file</c>, <c>cert-file</c>, <c>key-file</c>) plus the optional
 /// <c>cilium-host-aliases</c>. <see cref="Client"/> holds the endpoints as written; connect with
-/// <see cref="ConnectOptions"/>, which applies the host aliases.
+/// <see cref="ConnectOptions"/>, which adds the host aliases.
 /// </summary>
 public sealed record RemoteClusterConfig(string Name, EtcdClientOptions Client)
 {
@@ -23,8 +22,9 @@ public sealed record RemoteClusterConfig(string Name, EtcdClientOptions Client)
     public string ContentHash { get; init; } = string.Empty;
 
     /// <summary>
-    /// The client options to connect with: an endpoint whose host has an alias becomes one endpoint per aliased IP
-    /// (the client fails over between them). TLS then checks the server certificate against the IP.
+    /// The client options to connect with: the endpoints as written, with the host aliases as static resolution. The
+    /// client dials an aliased host at its IPs in turn but verifies TLS against the host name: Cilium's server
+    /// certificate names <c>*.mesh.cilium.io</c> and loopback, never the IPs the aliases point to.
     /// </summary>
     public EtcdClientOptions ConnectOptions()
     {
@@ -32,24 +32,13 @@ public sealed record RemoteClusterConfig(string Name, EtcdClientOptions Client)
         {
             return Client;
         }
-        var endpoints = new List<string>();
-        foreach (var endpoint in Client.Endpoints)
+        var aliases = new Dictionary<string, IReadOnlyList<IPAddress>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var alias in HostAliases)
         {
-            var alias = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-                ? HostAliases.FirstOrDefault(a => string.Equals(a.Hostname, uri.IdnHost, StringComparison.OrdinalIgnoreCase))
-                : null;
-            if (alias is null || uri is null)
-            {
-                endpoints.Add(endpoint);
-                continue;
-            }
-            foreach (var ip in alias.Ips)
-            {
-                var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
-                endpoints.Add(new UriBuilder(uri) { Host = host }.Uri.GetLeftPart(UriPartial.Authority));
-            }
+            // Written twice (both shapes, or a repeated entry): the IPs of every mention, first ones first.
+            aliases[alias.Hostname] = aliases.TryGetValue(alias.Hostname, out var known) ? [.. known.Concat(alias.Ips).Distinct()] : alias.Ips;
         }
-        return Client with { Endpoints = endpoints };
+        return Client with { HostAliases = aliases };
     }
 
     /// <summary>

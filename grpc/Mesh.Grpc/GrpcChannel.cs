@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Mesh.Grpc.Calls;
+using Mesh.Grpc.Connection;
 using Mesh.Grpc.Framing;
 
 namespace Mesh.Grpc;
@@ -21,20 +22,14 @@ public sealed class GrpcChannel : IDisposable
     private readonly ConcurrentDictionary<string, Uri> _methodUris = new(StringComparer.Ordinal);
 
     public GrpcChannel(GrpcChannelOptions options)
-        : this(options, CreateHandler(options))
+        : this(options, CreateHandler(Validated(options)))
     {
     }
 
     /// <summary>Uses <paramref name="handler"/> as the transport (tests pass a fake); the channel disposes it.</summary>
     public GrpcChannel(GrpcChannelOptions options, HttpMessageHandler handler)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException($"invalid gRPC channel options: {string.Join("; ", errors)}", nameof(options));
-        }
-        _options = options;
+        _options = Validated(options);
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
@@ -92,7 +87,19 @@ public sealed class GrpcChannel : IDisposable
         new(_invoker, _methodUris.GetOrAdd(method.FullName, static (name, address) => new Uri(address, name), _options.Address), content, method.ResponseParser, options ?? GrpcCallOptions.Default,
             _options.MaxReceiveMessageSize, _options.TimeProvider, cancellationToken);
 
-    private static SocketsHttpHandler CreateHandler(GrpcChannelOptions options)
+    private static GrpcChannelOptions Validated(GrpcChannelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"invalid gRPC channel options: {string.Join("; ", errors)}", nameof(options));
+        }
+        return options;
+    }
+
+    /// <summary>The handler behind <see cref="GrpcChannel(GrpcChannelOptions)"/>.</summary>
+    internal static SocketsHttpHandler CreateHandler(GrpcChannelOptions options)
     {
         var handler = new SocketsHttpHandler
         {
@@ -106,6 +113,17 @@ public sealed class GrpcChannel : IDisposable
             UseCookies = false,
             UseProxy = false,
         };
+        if (options.HostAddresses is { Count: > 0 } hosts)
+        {
+            var connector = new StaticHostConnector(hosts, options.ConnectTimeout);
+            handler.ConnectCallback = connector.ConnectAsync;
+            // The handler's timeout spans the whole dial plus the TLS handshake: one connect timeout per address, and one
+            // more for the handshake.
+            if (options.ConnectTimeout != Timeout.InfiniteTimeSpan)
+            {
+                handler.ConnectTimeout = options.ConnectTimeout * (connector.MaxAttempts + 1);
+            }
+        }
         if (options.ClientCertificate is { } certificate)
         {
             handler.SslOptions.ClientCertificates = [certificate];

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Mesh.Grpc;
@@ -16,6 +17,14 @@ public sealed record GrpcChannelOptions
     /// <summary>Roots trusted for the server certificate instead of the system store; null uses the system store.</summary>
     public X509Certificate2Collection? TrustedRoots { get; init; }
 
+    /// <summary>
+    /// Static name resolution (Cilium's <c>cilium-host-aliases</c>): a host named here (case-insensitive) is dialed at
+    /// its addresses, in order, each given <see cref="ConnectTimeout"/>, instead of being resolved through DNS. The
+    /// address keeps the host name, so TLS sends it as SNI and checks the server certificate against it.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IPAddress>>? HostAddresses { get; init; }
+
+    /// <summary>Time allowed to establish a connection (to each address, with <see cref="HostAddresses"/>).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Idle time after which an HTTP/2 PING is sent; <see cref="Timeout.InfiniteTimeSpan"/> disables pings.</summary>
@@ -34,6 +43,17 @@ public sealed record GrpcChannelOptions
         if (!Address.IsAbsoluteUri || Address.Scheme is not ("http" or "https"))
         {
             errors.Add($"address '{Address}' must be an absolute http:// or https:// URI");
+        }
+        foreach (var (host, addresses) in HostAddresses ?? new Dictionary<string, IReadOnlyList<IPAddress>>())
+        {
+            if (string.IsNullOrWhiteSpace(host))
+            {
+                errors.Add("host addresses: a host name is empty");
+            }
+            else if (addresses is null || addresses.Count == 0)
+            {
+                errors.Add($"host addresses: '{host}' has no address");
+            }
         }
         if (ConnectTimeout <= TimeSpan.Zero && ConnectTimeout != System.Threading.Timeout.InfiniteTimeSpan)
         {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Mesh.Grpc;
 using Mesh.KvStore.Etcd.Client;
 using Mesh.KvStore.Etcd.Connection;
@@ -25,18 +26,23 @@ public static class EtcdClientFactory
         foreach (var endpoint in options.Endpoints)
         {
             EtcdClientOptions.TryParseEndpoint(endpoint, roots is not null, out var address);
-            channels.Add(new GrpcChannel(new GrpcChannelOptions
-            {
-                Address = address,
-                ClientCertificate = certificate,
-                TrustedRoots = roots,
-                ConnectTimeout = options.DialTimeout,
-                KeepAlivePingDelay = options.KeepAlivePingDelay,
-                KeepAlivePingTimeout = options.KeepAlivePingTimeout,
-                TimeProvider = time,
-            }));
+            channels.Add(new GrpcChannel(ChannelOptions(options, address, certificate, roots, time)));
         }
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Mesh.KvStore.Etcd");
         return new EtcdClient(options, new EtcdEndpointPool(channels), logger, time);
     }
+
+    /// <summary>The channel of one endpoint; it keeps the endpoint's host name and dials it through the host aliases.</summary>
+    internal static GrpcChannelOptions ChannelOptions(
+        EtcdClientOptions options, Uri address, X509Certificate2? certificate, X509Certificate2Collection? roots, TimeProvider time) => new()
+    {
+        Address = address,
+        HostAddresses = options.HostAliases.Count == 0 ? null : options.HostAliases,
+        ClientCertificate = certificate,
+        TrustedRoots = roots,
+        ConnectTimeout = options.DialTimeout,
+        KeepAlivePingDelay = options.KeepAlivePingDelay,
+        KeepAlivePingTimeout = options.KeepAlivePingTimeout,
+        TimeProvider = time,
+    };
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Mesh.KvStore.Etcd;
 
 /// <summary>How the etcd client connects, authenticates, retries and limits its rate (Cilium's etcd.* settings).</summary>
@@ -5,6 +7,13 @@ public sealed record EtcdClientOptions
 {
     /// <summary><c>http://host:port</c> or <c>https://host:port</c>; a bare <c>host:port</c> uses https when a CA file is set.</summary>
     public IReadOnlyList<string> Endpoints { get; init; } = [];
+
+    /// <summary>
+    /// Static resolution of endpoint host names (Cilium's <c>cilium-host-aliases</c>): an endpoint whose host is listed
+    /// (case-insensitive) is dialed at these addresses in turn, while TLS still verifies the server certificate against
+    /// the host name (the <c>*.mesh.cilium.io</c> SAN of Cilium's certificate) and sends it as SNI.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> HostAliases { get; init; } = new Dictionary<string, IReadOnlyList<IPAddress>>();
 
     /// <summary>PEM file of the CA that signed the server certificates (TLS).</summary>
     public string? CaFile { get; init; }
@@ -59,6 +68,17 @@ public sealed record EtcdClientOptions
             if (!TryParseEndpoint(endpoint, CaFile is not null, out _))
             {
                 errors.Add($"endpoint '{endpoint}' is not http(s)://host:port or host:port");
+            }
+        }
+        foreach (var (host, addresses) in HostAliases)
+        {
+            if (string.IsNullOrWhiteSpace(host))
+            {
+                errors.Add("a host alias has an empty host name");
+            }
+            else if (addresses is null || addresses.Count == 0)
+            {
+                errors.Add($"host alias '{host}' has no IP address");
             }
         }
         if ((CertFile is null) != (KeyFile is null))

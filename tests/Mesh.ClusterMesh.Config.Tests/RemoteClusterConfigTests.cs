@@ -29,7 +29,7 @@ public sealed class RemoteClusterConfigTests
     }
 
     [Fact]
-    public void TryParse_HostAliasesAsList_AppliedAsOneEndpointPerIp()
+    public void TryParse_HostAliasesAsList_EndpointsKeepTheHostNameAndAliasesResolveIt()
     {
         const string yaml = """
             endpoints: [https://remote1.mesh.cilium.io:2379, http://other:2379]
@@ -42,8 +42,14 @@ public sealed class RemoteClusterConfigTests
 
         config.HostAliases.Should().ContainSingle().Which.Should().Match<HostAlias>(a =>
             a.Hostname == "remote1.mesh.cilium.io" && a.Ips.SequenceEqual(new[] { IPAddress.Parse("10.0.0.1"), IPAddress.Parse("fd00::1") }));
-        config.ConnectOptions().Endpoints.Should().Equal("https://10.0.0.1:2379", "https://[fd00::1]:2379", "http://other:2379");
-        config.Client.Endpoints.Should().Equal(["https://remote1.mesh.cilium.io:2379", "http://other:2379"], "the written endpoints stay as they are");
+        // TLS must be verified against remote1.mesh.cilium.io (the certificate's SAN), not the IPs: the endpoint keeps it.
+        var connect = config.ConnectOptions();
+        connect.Endpoints.Should().Equal("https://remote1.mesh.cilium.io:2379", "http://other:2379");
+        connect.HostAliases.Should().ContainSingle().Which.Should().Match<KeyValuePair<string, IReadOnlyList<IPAddress>>>(a =>
+            a.Key == "remote1.mesh.cilium.io" && a.Value.SequenceEqual(new[] { IPAddress.Parse("10.0.0.1"), IPAddress.Parse("fd00::1") }));
+        connect.HostAliases.Should().ContainKey("REMOTE1.mesh.cilium.io", "host names match in any case");
+        connect.Validate().Should().BeEmpty();
+        config.Client.HostAliases.Should().BeEmpty("the written options stay as they are");
     }
 
     [Fact]
@@ -61,7 +67,26 @@ public sealed class RemoteClusterConfigTests
         RemoteClusterConfig.TryParse("remote1", yaml, "remote1", out var config, out var error).Should().BeTrue(error);
 
         config.HostAliases.Should().ContainSingle().Which.Hostname.Should().Be("remote1.mesh.cilium.io");
-        config.ConnectOptions().Endpoints.Should().Equal("https://172.18.0.5:2379");
+        config.ConnectOptions().Endpoints.Should().Equal("https://remote1.mesh.cilium.io:2379");
+        config.ConnectOptions().HostAliases["remote1.mesh.cilium.io"].Should().Equal(IPAddress.Parse("172.18.0.5"));
+    }
+
+    [Fact]
+    public void ConnectOptions_SameHostAliasedTwice_IpsOfBothInOrderWithoutRepeats()
+    {
+        const string yaml = """
+            endpoints: [https://remote1.mesh.cilium.io:2379]
+            cilium-host-aliases:
+            - hostname: remote1.mesh.cilium.io
+              ips: [10.0.0.1, 10.0.0.2]
+            - hostname: Remote1.mesh.cilium.io
+              ips: [10.0.0.2, 10.0.0.3]
+            """;
+
+        RemoteClusterConfig.TryParse("remote1", yaml, "remote1", out var config, out var error).Should().BeTrue(error);
+
+        config.ConnectOptions().HostAliases.Should().ContainSingle().Which.Value.Should().Equal(
+            IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2"), IPAddress.Parse("10.0.0.3"));
     }
 
     [Theory]

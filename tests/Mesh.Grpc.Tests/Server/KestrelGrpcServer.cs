@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -92,6 +93,15 @@ internal sealed class KestrelGrpcServer : IAsyncDisposable
             StartGrpc(context);
             var subject = context.Connection.ClientCertificate?.Subject ?? "anonymous";
             await WriteMessageAsync(context.Response, new StringValue { Value = subject }, context.RequestAborted);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        app.MapPost("/test.Echo/ServerName", async context =>
+        {
+            await ReadMessageAsync(context.Request.Body, context.RequestAborted);
+            StartGrpc(context);
+            // The SNI the client sent in its TLS hello.
+            var name = context.Features.Get<ISslStreamFeature>()?.SslStream.TargetHostName ?? "none";
+            await WriteMessageAsync(context.Response, new StringValue { Value = name }, context.RequestAborted);
             context.Response.AppendTrailer("grpc-status", "0");
         });
         app.MapPost("/test.Echo/Fail", context =>

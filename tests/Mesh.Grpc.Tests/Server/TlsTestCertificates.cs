@@ -10,6 +10,9 @@ internal sealed class TlsTestCertificates : IDisposable
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
 
+    /// <summary>A DNS name of the server certificate besides loopback.</summary>
+    public const string AliasedServerName = "cluster2.mesh.cilium.io";
+
     public TlsTestCertificates()
     {
         Root = CreateCa("mesh-test-root", issuer: null);
@@ -64,6 +67,8 @@ internal sealed class TlsTestCertificates : IDisposable
             var san = new SubjectAlternativeNameBuilder();
             san.AddIpAddress(IPAddress.Loopback);
             san.AddDnsName("localhost");
+            // A name that resolves nowhere: reachable only through static host addresses.
+            san.AddDnsName(AliasedServerName);
             request.CertificateExtensions.Add(san.Build());
         }
         var now = DateTimeOffset.UtcNow;

@@ -1,3 +1,4 @@
+using System.Net;
 using Mesh.Testing;
 
 namespace Mesh.KvStore.Etcd.Tests.Unit;
@@ -45,6 +46,47 @@ public sealed class EtcdClientOptionsTests
     {
         EtcdClientOptions.TryParseEndpoint(endpoint, tls, out var uri).Should().BeTrue();
         uri.ToString().Should().Be(expected);
+    }
+
+    [Fact]
+    public void Validate_HostAliasWithoutIps_Reported()
+    {
+        var options = new EtcdClientOptions
+        {
+            Endpoints = ["https://cluster2.mesh.cilium.io:2379"],
+            HostAliases = new Dictionary<string, IReadOnlyList<IPAddress>> { ["cluster2.mesh.cilium.io"] = [] },
+        };
+
+        options.Validate().Should().Equal("host alias 'cluster2.mesh.cilium.io' has no IP address");
+    }
+
+    [Fact]
+    public void ChannelOptions_HostAliases_AddressKeepsTheHostNameAndAliasesBecomeStaticAddresses()
+    {
+        IReadOnlyList<IPAddress> ips = [IPAddress.Parse("172.18.0.5"), IPAddress.Parse("fd00::5")];
+        var options = new EtcdClientOptions
+        {
+            Endpoints = ["https://cluster2.mesh.cilium.io:2379"],
+            HostAliases = new Dictionary<string, IReadOnlyList<IPAddress>> { ["cluster2.mesh.cilium.io"] = ips },
+            DialTimeout = TimeSpan.FromSeconds(3),
+        };
+        EtcdClientOptions.TryParseEndpoint(options.Endpoints[0], tls: false, out var address).Should().BeTrue();
+
+        var channel = EtcdClientFactory.ChannelOptions(options, address, certificate: null, roots: null, TimeProvider.System);
+
+        channel.Address.Should().Be(new Uri("https://cluster2.mesh.cilium.io:2379/"));
+        channel.HostAddresses.Should().ContainSingle().Which.Should().Match<KeyValuePair<string, IReadOnlyList<IPAddress>>>(
+            a => a.Key == "cluster2.mesh.cilium.io" && a.Value.SequenceEqual(ips));
+        channel.ConnectTimeout.Should().Be(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void ChannelOptions_NoHostAliases_ResolvedThroughDns()
+    {
+        var options = new EtcdClientOptions { Endpoints = ["https://etcd:2379"] };
+        EtcdClientOptions.TryParseEndpoint(options.Endpoints[0], tls: false, out var address).Should().BeTrue();
+
+        EtcdClientFactory.ChannelOptions(options, address, certificate: null, roots: null, TimeProvider.System).HostAddresses.Should().BeNull();
     }
 
     [Fact]

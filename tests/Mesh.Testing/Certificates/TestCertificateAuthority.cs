@@ -41,6 +41,10 @@ public sealed class TestCertificateAuthority : IDisposable
     public CertificateFiles IssueServer(string name) =>
         Issue(name, serverAuth: true, clientAuth: true, ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]);
 
+    /// <summary>A server certificate naming exactly <paramref name="dnsNames"/> and <paramref name="addresses"/> (e.g. a DNS name only).</summary>
+    public CertificateFiles IssueServer(string name, IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses) =>
+        Issue(name, serverAuth: true, clientAuth: true, dnsNames, addresses);
+
     /// <summary>A client certificate whose CN is <paramref name="commonName"/>.</summary>
     public CertificateFiles IssueClient(string commonName) => Issue(commonName, serverAuth: false, clientAuth: true, [], []);
 

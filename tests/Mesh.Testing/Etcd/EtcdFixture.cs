@@ -167,7 +167,9 @@ public class EtcdFixture : IAsyncLifetime, IAsyncDisposable
         };
         if (IsTls)
         {
-            var server = Authority!.IssueServer("etcd-server");
+            var server = _options.ServerNames is { } names
+                ? Authority!.IssueServer("etcd-server", names.DnsNames, names.Addresses)
+                : Authority!.IssueServer("etcd-server");
             arguments.Add($"--cert-file={server.CertificatePath}");
             arguments.Add($"--key-file={server.KeyPath}");
             arguments.Add($"--trusted-ca-file={server.CaPath}");

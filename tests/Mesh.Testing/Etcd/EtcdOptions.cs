@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Mesh.Testing.Etcd;
 
 /// <summary>How an <see cref="EtcdFixture"/> runs its etcd.</summary>
@@ -5,6 +7,12 @@ public sealed record EtcdOptions
 {
     /// <summary>Serve clients over TLS and require a client certificate signed by the fixture's CA.</summary>
     public bool Tls { get; init; }
+
+    /// <summary>
+    /// In TLS mode, the only subject alternative names of the server certificate (DNS names, then IPs); null issues the
+    /// default loopback certificate (localhost, 127.0.0.1, ::1).
+    /// </summary>
+    public (IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses)? ServerNames { get; init; }
 
     /// <summary>Time allowed for etcd to report healthy after a (re)start.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
