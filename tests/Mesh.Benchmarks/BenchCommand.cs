@@ -51,21 +51,11 @@ internal static class BenchCommand
                 return 2;
         }
         report.Print(Console.Out);
-        var directory = Path.Combine(FindRepoRoot(), ".artifacts", "bench");
+        var directory = Path.Combine(Mesh.Testing.RepositoryRoot.Find(), ".artifacts", "bench");
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, $"{name}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, Json));
         Console.WriteLine($"wrote {file}");
         return report.Passed ? 0 : 1;
-    }
-
-    private static string FindRepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mesh.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

@@ -8,7 +8,7 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task RunAsync_ShippedExamples_EveryClusterSeesEveryOther()
     {
-        var examples = Path.Combine(RepoRoot(), "examples");
+        var examples = Path.Combine(Mesh.Testing.RepositoryRoot.Find(), "examples");
         using var output = new StringWriter();
         using var error = new StringWriter();
 
@@ -41,15 +41,5 @@ public sealed class DemoCommandTests
 
         code.Should().Be(MeshCommandLine.UsageError);
         output.ToString().Should().Contain("needs at least two cluster directories");
-    }
-
-    private static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mesh.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -17,6 +17,18 @@ public static class YamlDocuments
     /// <summary>Every non-empty document of <paramref name="yaml"/>; throws <see cref="YamlException"/> with line numbers on bad YAML.</summary>
     public static IReadOnlyList<JsonElement> Parse(string yaml)
     {
+        // Most manifests stay within the block subset, which a direct reader handles many times faster; everything
+        // else (and every error, with its line number) goes through the full parser.
+        if (BlockYamlReader.TryParse(yaml) is { } documents)
+        {
+            return documents;
+        }
+        return ParseFully(yaml);
+    }
+
+    /// <summary>The full YAML parser's reading: the reference the block reader must agree with.</summary>
+    internal static IReadOnlyList<JsonElement> ParseFully(string yaml)
+    {
         try
         {
             return ParseStreaming(yaml);
@@ -25,6 +37,11 @@ public static class YamlDocuments
         {
             // Anchors and aliases are rare in manifests; the representation model resolves them.
             return ParseWithAliases(yaml);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some truncated input (a flow collection still open at the end).
+            throw new YamlException(Mark.Empty, Mark.Empty, $"incomplete YAML: {e.Message}", e);
         }
     }
 

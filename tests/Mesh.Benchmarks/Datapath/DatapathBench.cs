@@ -161,7 +161,7 @@ internal static class DatapathBench
 
     private static string CompileHarness()
     {
-        var root = RepoRoot();
+        var root = Mesh.Testing.RepositoryRoot.Find();
         var clang = ClangNames.Select(ProcessRunner.FindExecutable).FirstOrDefault(p => p is not null)
             ?? throw new InvalidOperationException("clang not found: it compiles the BPF_PROG_RUN harness (apt-get install clang)");
         var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"mesh-datapath-bench-{Environment.ProcessId}.o");
@@ -172,15 +172,5 @@ internal static class DatapathBench
             "-c", System.IO.Path.Combine(root, "tests", "Mesh.Benchmarks", "Datapath", "datapath_bench.c"), "-o", output,
         ]).GetAwaiter().GetResult().EnsureSuccess();
         return output;
-    }
-
-    private static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Mesh.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("repository root (Mesh.sln) not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,0 +1,749 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Mesh.Kubernetes.Reading;
+
+/// <summary>
+/// A fast reader for the YAML that manifests are made of: block mappings and sequences (compact ones included),
+/// one-line plain and quoted scalars, one-line flow collections, literal block scalars and comments. Anything else
+/// (anchors, tags, folded or multi-line scalars, directives, tabs, CR line ends...) makes it give up so the full YAML
+/// parser reads the text instead; what it does read comes out exactly as the full parser's JSON.
+/// </summary>
+internal static class BlockYamlReader
+{
+    /// <summary>The documents of <paramref name="yaml"/>, or null when the text is outside the subset.</summary>
+    public static List<JsonElement>? TryParse(string yaml)
+    {
+        if (yaml.Contains('\t', StringComparison.Ordinal) || yaml.Contains('\r', StringComparison.Ordinal) || yaml.StartsWith('\uFEFF'))
+        {
+            return null;
+        }
+        try
+        {
+            return new Reader(yaml).Documents();
+        }
+        catch (OutsideSubsetException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            // Input shaped in a way this reader did not foresee: the full parser decides what it means.
+            return null;
+        }
+    }
+
+    /// <summary>The same typing as <see cref="YamlDocuments"/> gives plain scalars (YAML 1.2 core schema).</summary>
+    internal static void WritePlainScalar(Utf8JsonWriter writer, ReadOnlySpan<char> text)
+    {
+        switch (text)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                writer.WriteNullValue();
+                return;
+            case "true" or "True" or "TRUE":
+                writer.WriteBooleanValue(true);
+                return;
+            case "false" or "False" or "FALSE":
+                writer.WriteBooleanValue(false);
+                return;
+        }
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            writer.WriteNumberValue(integer);
+            return;
+        }
+        if (text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '-' or '+' or '.')
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
+        {
+            writer.WriteNumberValue(real);
+            return;
+        }
+        writer.WriteStringValue(text);
+    }
+
+    private sealed class OutsideSubsetException : Exception
+    {
+        public OutsideSubsetException()
+        {
+        }
+
+        public OutsideSubsetException(string message) : base(message)
+        {
+        }
+
+        public OutsideSubsetException(string message, Exception innerException) : base(message, innerException)
+        {
+        }
+    }
+
+    /// <summary>A line of the text: where its content starts (after the indentation, or after a sequence dash) and ends.</summary>
+    private struct Line
+    {
+        public int Start;
+        public int End;
+        public int Content;
+    }
+
+    private sealed class Reader
+    {
+        // Deeper documents are left to the full parser (and JSON documents stop at 64 levels anyway).
+        private const int MaxDepth = 64;
+
+        private readonly string _text;
+        private readonly List<Line> _lines;
+        private int _current;
+        private int _documentEnd;
+
+        public Reader(string text)
+        {
+            _text = text;
+            _lines = new List<Line>(text.AsSpan().Count('\n') + 1);
+            var start = 0;
+            while (start < text.Length)
+            {
+                var end = text.IndexOf('\n', start);
+                end = end < 0 ? text.Length : end;
+                var content = start;
+                while (content < end && text[content] == ' ')
+                {
+                    content++;
+                }
+                _lines.Add(new Line { Start = start, End = end, Content = content });
+                start = end + 1;
+            }
+        }
+
+        public List<JsonElement> Documents()
+        {
+            // All documents go into one JSON array, parsed once: far less work per document than a parse each.
+            var buffer = new ArrayBufferWriter<byte>(_text.Length + 1024);
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+            {
+                writer.WriteStartArray();
+                var first = 0;
+                for (var i = 0; i <= _lines.Count; i++)
+                {
+                    if (i < _lines.Count && !IsDocumentMarker(i))
+                    {
+                        continue;
+                    }
+                    ReadDocument(writer, first, i);
+                    first = i + 1;
+                }
+                writer.WriteEndArray();
+            }
+            // One level more than a document may have, for the array around them.
+            var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 65 });
+            JsonElement all;
+            try
+            {
+                all = JsonElement.ParseValue(ref reader);
+            }
+            catch (JsonException)
+            {
+                // Too deep: the full parser reports it.
+                throw new OutsideSubsetException();
+            }
+            var documents = new List<JsonElement>(all.GetArrayLength());
+            foreach (var document in all.EnumerateArray())
+            {
+                documents.Add(document);
+            }
+            return documents;
+        }
+
+        private bool IsDocumentMarker(int index)
+        {
+            var line = _lines[index];
+            var text = _text.AsSpan(line.Start, line.End - line.Start);
+            if (text.StartsWith("%") || text.StartsWith("..."))
+            {
+                throw new OutsideSubsetException();
+            }
+            if (!text.StartsWith("---"))
+            {
+                return false;
+            }
+            if (text.Length == 3)
+            {
+                return true;
+            }
+            // "--- # comment" is a marker; content on the marker line ("--- !tag", "--- text") or "----" is beyond the subset.
+            var rest = text[3..].TrimStart(' ');
+            return text[3] == ' ' && (rest.IsEmpty || rest[0] == '#') ? true : throw new OutsideSubsetException();
+        }
+
+        private void ReadDocument(Utf8JsonWriter writer, int first, int end)
+        {
+            _current = first;
+            _documentEnd = end;
+            if (!SkipToContent())
+            {
+                // Only blank lines and comments: an empty document, which is skipped.
+                return;
+            }
+            if (!IsSequenceItem(_current) && !IsMappingEntry(_current))
+            {
+                throw new OutsideSubsetException();
+            }
+            ReadBlock(writer, Indent(_current), -1, 0);
+            if (SkipToContent())
+            {
+                throw new OutsideSubsetException();
+            }
+        }
+
+        /// <summary>Moves to the next line with content; false at the end of the document.</summary>
+        private bool SkipToContent()
+        {
+            while (_current < _documentEnd)
+            {
+                var line = _lines[_current];
+                if (line.Content < line.End && _text[line.Content] != '#')
+                {
+                    return true;
+                }
+                _current++;
+            }
+            return false;
+        }
+
+        private int Indent(int index) => _lines[index].Content - _lines[index].Start;
+
+        private ReadOnlySpan<char> Rest(int index) => _text.AsSpan(_lines[index].Content, _lines[index].End - _lines[index].Content);
+
+        private bool IsSequenceItem(int index)
+        {
+            var rest = Rest(index);
+            return rest.Length > 0 && rest[0] == '-' && (rest.Length == 1 || rest[1] == ' ');
+        }
+
+        private bool IsMappingEntry(int index) => FindKeyEnd(Rest(index)) >= 0;
+
+        /// <summary>A block node whose first line is the current one, at <paramref name="indent"/>.</summary>
+        private void ReadBlock(Utf8JsonWriter writer, int indent, int parentIndent, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw new OutsideSubsetException();
+            }
+            if (IsSequenceItem(_current))
+            {
+                ReadSequence(writer, indent, depth);
+            }
+            else if (IsMappingEntry(_current))
+            {
+                ReadMapping(writer, indent, depth);
+            }
+            else
+            {
+                // A scalar on a line of its own (a sequence item's value): the whole rest of the line.
+                var rest = Rest(_current);
+                var afterValue = WriteInlineValue(writer, rest, 0);
+                EnsureOnlyComment(rest[afterValue..]);
+                _current++;
+                EnsureNoContinuation(parentIndent);
+            }
+        }
+
+        private void ReadSequence(Utf8JsonWriter writer, int indent, int depth)
+        {
+            writer.WriteStartArray();
+            while (SkipToContent() && Indent(_current) == indent && IsSequenceItem(_current))
+            {
+                var line = _lines[_current];
+                var item = line.Content + 1;
+                while (item < line.End && _text[item] == ' ')
+                {
+                    item++;
+                }
+                if (item == line.End || _text[item] == '#')
+                {
+                    // "-" alone: the item is the following, more indented block, or null.
+                    _current++;
+                    if (SkipToContent() && Indent(_current) > indent)
+                    {
+                        ReadBlock(writer, Indent(_current), indent, depth + 1);
+                    }
+                    else
+                    {
+                        writer.WriteNullValue();
+                    }
+                    continue;
+                }
+                if (_text[item] is '|' or '>')
+                {
+                    ReadBlockScalar(writer, item, indent);
+                    continue;
+                }
+                // "- content": the content is a node whose indentation is its column ("- key: v" starts a mapping
+                // whose later entries line up with "key").
+                line.Content = item;
+                _lines[_current] = line;
+                ReadBlock(writer, item - line.Start, indent, depth + 1);
+            }
+            writer.WriteEndArray();
+            if (SkipToContent() && Indent(_current) > indent)
+            {
+                throw new OutsideSubsetException();
+            }
+        }
+
+        private void ReadMapping(Utf8JsonWriter writer, int indent, int depth)
+        {
+            writer.WriteStartObject();
+            while (SkipToContent() && Indent(_current) == indent && !IsSequenceItem(_current))
+            {
+                var rest = Rest(_current);
+                var keyEnd = FindKeyEnd(rest);
+                if (keyEnd < 0)
+                {
+                    throw new OutsideSubsetException();
+                }
+                WriteKey(writer, rest[..keyEnd]);
+                var value = rest[(keyEnd + 1)..];
+                var valueStart = value.Length - value.TrimStart(' ').Length;
+                value = value[valueStart..];
+                if (value.IsEmpty || value[0] == '#')
+                {
+                    // "key:" alone: a nested block (more indented, or a sequence at the same indentation), or null.
+                    _current++;
+                    if (SkipToContent() && (Indent(_current) > indent || (Indent(_current) == indent && IsSequenceItem(_current))))
+                    {
+                        ReadBlock(writer, Indent(_current), indent, depth + 1);
+                    }
+                    else
+                    {
+                        writer.WriteNullValue();
+                    }
+                    continue;
+                }
+                if (value[0] is '|' or '>')
+                {
+                    ReadBlockScalar(writer, _lines[_current].Content + keyEnd + 1 + valueStart, indent);
+                    continue;
+                }
+                var afterValue = WriteInlineValue(writer, value, 0);
+                EnsureOnlyComment(value[afterValue..]);
+                _current++;
+                EnsureNoContinuation(indent);
+            }
+            writer.WriteEndObject();
+            if (SkipToContent() && Indent(_current) > indent)
+            {
+                throw new OutsideSubsetException();
+            }
+        }
+
+        /// <summary>A scalar followed by a line more indented than its parent is a multi-line scalar: beyond the subset.</summary>
+        private void EnsureNoContinuation(int parentIndent)
+        {
+            if (SkipToContent() && Indent(_current) > parentIndent)
+            {
+                throw new OutsideSubsetException();
+            }
+        }
+
+        /// <summary>Where the key of a "key: value" line ends (the colon), or -1 when the line is not a mapping entry.</summary>
+        private static int FindKeyEnd(ReadOnlySpan<char> rest)
+        {
+            if (rest.IsEmpty)
+            {
+                return -1;
+            }
+            if (rest[0] is '"' or '\'')
+            {
+                var close = QuotedEnd(rest);
+                if (close < 0)
+                {
+                    return -1;
+                }
+                var after = close;
+                while (after < rest.Length && rest[after] == ' ')
+                {
+                    after++;
+                }
+                return after < rest.Length && rest[after] == ':' && (after + 1 == rest.Length || rest[after + 1] == ' ') ? after : -1;
+            }
+            if (IsIndicator(rest[0]) || rest[0] is '[' or '{' || (rest[0] is '-' or '?' or ':' && (rest.Length == 1 || rest[1] == ' ')))
+            {
+                return -1;
+            }
+            for (var i = 1; i < rest.Length; i++)
+            {
+                if (rest[i] == '#' && rest[i - 1] == ' ')
+                {
+                    return -1;
+                }
+                if (rest[i] == ':' && (i + 1 == rest.Length || rest[i + 1] == ' '))
+                {
+                    // "x:: v" reads differently across parsers: left to the full one.
+                    return rest[i - 1] == ':' ? throw new OutsideSubsetException() : i;
+                }
+            }
+            return -1;
+        }
+
+        private static void WriteKey(Utf8JsonWriter writer, ReadOnlySpan<char> key)
+        {
+            key = key.TrimEnd(' ');
+            if (key[0] is '"' or '\'')
+            {
+                writer.WritePropertyName(Unquote(key[..QuotedEnd(key)]));
+                return;
+            }
+            writer.WritePropertyName(key);
+        }
+
+        /// <summary>Writes the value at the start of <paramref name="text"/>; returns where it ends.</summary>
+        private static int WriteInlineValue(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        {
+            switch (text[0])
+            {
+                case '"' or '\'':
+                    var close = QuotedEnd(text);
+                    if (close < 0)
+                    {
+                        throw new OutsideSubsetException();
+                    }
+                    writer.WriteStringValue(Unquote(text[..close]));
+                    return close;
+                case '[':
+                    return WriteFlowSequence(writer, text, depth);
+                case '{':
+                    return WriteFlowMapping(writer, text, depth);
+            }
+            if (IsIndicator(text[0]) || (text[0] is '-' or '?' or ':' && (text.Length == 1 || text[1] == ' ')))
+            {
+                throw new OutsideSubsetException();
+            }
+            // A plain scalar runs to a comment or the end of the line; ": " inside would be a nested mapping, an error.
+            var end = text.Length;
+            for (var i = 1; i < text.Length; i++)
+            {
+                if (text[i] == '#' && text[i - 1] == ' ')
+                {
+                    end = i;
+                    break;
+                }
+                if (text[i] == ':' && (i + 1 == text.Length || text[i + 1] == ' '))
+                {
+                    throw new OutsideSubsetException();
+                }
+            }
+            var value = text[..end].TrimEnd(' ');
+            WritePlainScalar(writer, value);
+            return value.Length;
+        }
+
+        private static int WriteFlowSequence(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        {
+            if (depth > 32)
+            {
+                throw new OutsideSubsetException();
+            }
+            writer.WriteStartArray();
+            var i = SkipSpaces(text, 1);
+            if (i < text.Length && text[i] == ']')
+            {
+                writer.WriteEndArray();
+                return i + 1;
+            }
+            while (true)
+            {
+                i += WriteFlowValue(writer, text[i..], depth);
+                i = SkipSpaces(text, i);
+                if (i >= text.Length)
+                {
+                    throw new OutsideSubsetException();
+                }
+                if (text[i] == ']')
+                {
+                    writer.WriteEndArray();
+                    return i + 1;
+                }
+                if (text[i] != ',')
+                {
+                    throw new OutsideSubsetException();
+                }
+                i = SkipSpaces(text, i + 1);
+                if (i >= text.Length || text[i] is ']' or ',')
+                {
+                    // A trailing or empty entry: left to the full parser.
+                    throw new OutsideSubsetException();
+                }
+            }
+        }
+
+        private static int WriteFlowMapping(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        {
+            if (depth > 32)
+            {
+                throw new OutsideSubsetException();
+            }
+            writer.WriteStartObject();
+            var i = SkipSpaces(text, 1);
+            if (i < text.Length && text[i] == '}')
+            {
+                writer.WriteEndObject();
+                return i + 1;
+            }
+            while (true)
+            {
+                // key: value, the key a quoted or plain scalar.
+                int keyEnd;
+                if (i < text.Length && text[i] is '"' or '\'')
+                {
+                    var close = QuotedEnd(text[i..]);
+                    if (close < 0)
+                    {
+                        throw new OutsideSubsetException();
+                    }
+                    writer.WritePropertyName(Unquote(text.Slice(i, close)));
+                    keyEnd = SkipSpaces(text, i + close);
+                }
+                else
+                {
+                    var plain = FlowPlainEnd(text, i);
+                    if (plain == i)
+                    {
+                        throw new OutsideSubsetException();
+                    }
+                    writer.WritePropertyName(text[i..plain].TrimEnd(' '));
+                    keyEnd = plain;
+                }
+                if (keyEnd + 1 >= text.Length || text[keyEnd] != ':' || text[keyEnd + 1] != ' ')
+                {
+                    throw new OutsideSubsetException();
+                }
+                i = SkipSpaces(text, keyEnd + 1);
+                if (i >= text.Length || text[i] is ',' or '}')
+                {
+                    throw new OutsideSubsetException();
+                }
+                i += WriteFlowValue(writer, text[i..], depth);
+                i = SkipSpaces(text, i);
+                if (i >= text.Length)
+                {
+                    throw new OutsideSubsetException();
+                }
+                if (text[i] == '}')
+                {
+                    writer.WriteEndObject();
+                    return i + 1;
+                }
+                if (text[i] != ',')
+                {
+                    throw new OutsideSubsetException();
+                }
+                i = SkipSpaces(text, i + 1);
+                if (i >= text.Length || text[i] is '}' or ',')
+                {
+                    throw new OutsideSubsetException();
+                }
+            }
+        }
+
+        private static int WriteFlowValue(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        {
+            if (text.IsEmpty)
+            {
+                throw new OutsideSubsetException();
+            }
+            switch (text[0])
+            {
+                case '[':
+                    return WriteFlowSequence(writer, text, depth + 1);
+                case '{':
+                    return WriteFlowMapping(writer, text, depth + 1);
+                case '"' or '\'':
+                    var close = QuotedEnd(text);
+                    if (close < 0)
+                    {
+                        throw new OutsideSubsetException();
+                    }
+                    writer.WriteStringValue(Unquote(text[..close]));
+                    return close;
+            }
+            var end = FlowPlainEnd(text, 0);
+            // In a flow collection "-", "?" and ":" start a plain scalar only when a character that is not a flow
+            // indicator follows.
+            if (end == 0 || IsIndicator(text[0]) || (text[0] is '-' or '?' or ':' && (text.Length == 1 || text[1] is ' ' or ',' or '[' or ']' or '{' or '}')))
+            {
+                throw new OutsideSubsetException();
+            }
+            WritePlainScalar(writer, text[..end].TrimEnd(' '));
+            return end;
+        }
+
+        /// <summary>End of a plain scalar in a flow collection; a colon, a comment or a quote inside it is left to the full parser.</summary>
+        private static int FlowPlainEnd(ReadOnlySpan<char> text, int start)
+        {
+            var i = start;
+            while (i < text.Length && text[i] is not (',' or ']' or '}' or ':'))
+            {
+                if (text[i] is '#' or '[' or '{' or '"' or '\'')
+                {
+                    throw new OutsideSubsetException();
+                }
+                i++;
+            }
+            if (i < text.Length && text[i] == ':' && (i + 1 == text.Length || text[i + 1] != ' '))
+            {
+                throw new OutsideSubsetException();
+            }
+            return i;
+        }
+
+        /// <summary>A literal block scalar ("|", "|-", "|+"); folded ones and explicit indentation are left to the full parser.</summary>
+        private void ReadBlockScalar(Utf8JsonWriter writer, int header, int parentIndent)
+        {
+            var line = _lines[_current];
+            var headerText = _text.AsSpan(header, line.End - header);
+            var chomping = headerText.Length > 1 ? headerText[1] : ' ';
+            if (headerText[0] != '|' || chomping is not (' ' or '-' or '+'))
+            {
+                throw new OutsideSubsetException();
+            }
+            EnsureOnlyComment(headerText[(chomping == ' ' ? 1 : 2)..]);
+            _current++;
+            var value = new System.Text.StringBuilder();
+            var contentIndent = -1;
+            var breaks = 0;
+            var last = _current;
+            for (; last < _documentEnd; last++)
+            {
+                var candidate = _lines[last];
+                var width = candidate.End - candidate.Start;
+                if (candidate.Content == candidate.End)
+                {
+                    // Blank lines with spaces beyond the content's indentation are content of their own: left to the full parser.
+                    if (contentIndent < 0 ? width > parentIndent + 1 : width > contentIndent)
+                    {
+                        throw new OutsideSubsetException();
+                    }
+                    breaks++;
+                    continue;
+                }
+                if (contentIndent < 0)
+                {
+                    // The first non-blank line sets the content's indentation.
+                    contentIndent = Indent(last);
+                    if (contentIndent <= parentIndent)
+                    {
+                        break;
+                    }
+                }
+                else if (Indent(last) < contentIndent)
+                {
+                    break;
+                }
+                value.Append('\n', breaks).Append(_text, candidate.Start + contentIndent, width - contentIndent);
+                breaks = 1;
+            }
+            if (contentIndent <= parentIndent || (last == _lines.Count && !_text.EndsWith('\n')))
+            {
+                // No content, or content ending without a line break: the chomping rules' corner cases.
+                throw new OutsideSubsetException();
+            }
+            // Chomping: clip keeps one final line break, strip none, keep all of them.
+            var text = value.ToString();
+            writer.WriteStringValue(chomping switch
+            {
+                '-' => text,
+                '+' => text + new string('\n', breaks),
+                _ => text + "\n",
+            });
+            _current = last;
+        }
+
+        private static void EnsureOnlyComment(ReadOnlySpan<char> rest)
+        {
+            var trimmed = rest.TrimStart(' ');
+            if (!trimmed.IsEmpty && (trimmed[0] != '#' || trimmed.Length == rest.Length))
+            {
+                throw new OutsideSubsetException();
+            }
+        }
+
+        private static int SkipSpaces(ReadOnlySpan<char> text, int i)
+        {
+            while (i < text.Length && text[i] == ' ')
+            {
+                i++;
+            }
+            return i;
+        }
+
+        /// <summary>Characters that start something other than a plain scalar.</summary>
+        private static bool IsIndicator(char c) => c is '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or ']' or '}';
+
+        /// <summary>Index just past the closing quote of the quoted scalar at the start of <paramref name="text"/>, or -1.</summary>
+        private static int QuotedEnd(ReadOnlySpan<char> text)
+        {
+            var quote = text[0];
+            for (var i = 1; i < text.Length; i++)
+            {
+                if (quote == '"' && text[i] == '\\')
+                {
+                    i++;
+                    continue;
+                }
+                if (text[i] == quote)
+                {
+                    if (quote == '\'' && i + 1 < text.Length && text[i + 1] == '\'')
+                    {
+                        i++;
+                        continue;
+                    }
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+
+        private static string Unquote(ReadOnlySpan<char> quoted)
+        {
+            var inner = quoted[1..^1];
+            if (quoted[0] == '\'')
+            {
+                return inner.Contains('\'') ? inner.ToString().Replace("''", "'", StringComparison.Ordinal) : inner.ToString();
+            }
+            if (!inner.Contains('\\'))
+            {
+                return inner.ToString();
+            }
+            var result = new System.Text.StringBuilder(inner.Length);
+            for (var i = 0; i < inner.Length; i++)
+            {
+                if (inner[i] != '\\')
+                {
+                    result.Append(inner[i]);
+                    continue;
+                }
+                i++;
+                switch (inner[i])
+                {
+                    case '\\': result.Append('\\'); break;
+                    case '"': result.Append('"'); break;
+                    case '/': result.Append('/'); break;
+                    case 'n': result.Append('\n'); break;
+                    case 't': result.Append('\t'); break;
+                    case 'r': result.Append('\r'); break;
+                    case 'b': result.Append('\b'); break;
+                    case 'f': result.Append('\f'); break;
+                    case '0': result.Append('\0'); break;
+                    case 'u' when i + 4 < inner.Length && ushort.TryParse(inner.Slice(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit):
+                        result.Append((char)unit);
+                        i += 4;
+                        break;
+                    default:
+                        throw new OutsideSubsetException();
+                }
+            }
+            return result.ToString();
+        }
+    }
+}
