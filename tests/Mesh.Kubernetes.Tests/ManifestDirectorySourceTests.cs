@@ -53,6 +53,26 @@ public sealed class ManifestDirectorySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_SameObjectInTwoFiles_LaterFileWinsBeforeSynced()
+    {
+        Write("a.yaml", Namespace("alpha", annotation: "clustermesh.cilium.io/global: \"false\""));
+        Write("b.yaml", Namespace("alpha", annotation: "clustermesh.cilium.io/global: \"true\"") + "---\n" + Namespace("beta"));
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource(Patience);
+        var last = new Dictionary<string, string?>();
+        await foreach (var change in source.WatchAsync(cancel.Token))
+        {
+            if (change.Type == ObjectEventType.Synced)
+            {
+                break;
+            }
+            last[change.Item!.Metadata.Key] = change.Item.Metadata.Annotations.GetValueOrDefault("clustermesh.cilium.io/global");
+        }
+
+        last.Should().BeEquivalentTo(new Dictionary<string, string?> { ["alpha"] = "true", ["beta"] = null });
+    }
+
+    [Fact]
     public async Task WatchAsync_NoInotifyInstancesLeft_SyncsAndFollowsChangesByRescanning()
     {
         Write("a.yaml", Namespace("alpha"));

@@ -105,9 +105,9 @@ public sealed class ClusterExportState
         var before = _endpoints.TryGetValue(key, out var old) ? AddressesOf(old) : [];
         var after = upsert ? AddressesOf(endpoint) : [];
         Set(_endpoints, key, endpoint, upsert);
-        foreach (var ip in before.Except(after))
+        foreach (var ip in before)
         {
-            if (_ipClaims.TryGetValue(ip, out var claims) && claims.Remove(key) && claims.Count == 0)
+            if (!after.Contains(ip) && _ipClaims.TryGetValue(ip, out var claims) && claims.Remove(key) && claims.Count == 0)
             {
                 _ipClaims.Remove(ip);
             }
@@ -142,13 +142,30 @@ public sealed class ClusterExportState
         }
     }
 
-    private static HashSet<string> AddressesOf(CiliumEndpoint endpoint) =>
-        [.. endpoint.Addressing.SelectMany(a => new[] { a.IPv4, a.IPv6 }).Where(a => a.Length > 0 && IPAddress.TryParse(a, out _)).Select(a => IPAddress.Parse(a).ToString())];
+    /// <summary>The endpoint's addresses in canonical form (invalid ones skipped).</summary>
+    private static List<string> AddressesOf(CiliumEndpoint endpoint)
+    {
+        var addresses = new List<string>(endpoint.Addressing.Count * 2);
+        foreach (var pair in endpoint.Addressing)
+        {
+            Add(pair.IPv4);
+            Add(pair.IPv6);
+        }
+        return addresses;
+
+        void Add(string text)
+        {
+            if (text.Length > 0 && IPAddress.TryParse(text, out var ip) && ip.ToString() is var canonical && !addresses.Contains(canonical))
+            {
+                addresses.Add(canonical);
+            }
+        }
+    }
 
     private List<ExportChange> Recompute(Affected affected)
     {
         var changes = new List<ExportChange>();
-        foreach (var name in affected.Identities)
+        foreach (var name in affected.IdentitiesOrNone)
         {
             byte[]? value = null;
             if (_identities.TryGetValue(name, out var identity) && CiliumConverters.Identity(identity) is { } labels
@@ -158,16 +175,16 @@ public sealed class ClusterExportState
             }
             Diff(CiliumResource.Identities, name, value, changes);
         }
-        foreach (var ip in affected.Ips)
+        foreach (var ip in affected.IpsOrNone)
         {
             Diff(CiliumResource.Ips, ip, IpValue(ip), changes);
         }
-        foreach (var name in affected.Nodes)
+        foreach (var name in affected.NodesOrNone)
         {
             var value = _nodes.TryGetValue(name, out var node) ? ClusterNodeCodec.Encode(CiliumConverters.Node(node, _options)) : null;
             Diff(CiliumResource.Nodes, $"{_options.ClusterName}/{name}", value, changes);
         }
-        foreach (var key in affected.Services)
+        foreach (var key in affected.ServicesOrNone)
         {
             byte[]? value = null;
             if (_services.TryGetValue(key, out var service) && IsGlobal(service.Metadata.Namespace)
@@ -177,7 +194,7 @@ public sealed class ClusterExportState
             }
             Diff(CiliumResource.Services, $"{_options.ClusterName}/{key}", value, changes);
         }
-        foreach (var key in affected.Exports)
+        foreach (var key in affected.ExportsOrNone)
         {
             byte[]? value = null;
             if (_options.EnableServiceExports && _exports.TryGetValue(key, out var export) && _services.TryGetValue(key, out var service)
@@ -224,17 +241,33 @@ public sealed class ClusterExportState
         }
     }
 
-    /// <summary>Output keys one event can change.</summary>
+    /// <summary>Output keys one event can change; most events touch one kind, so the sets exist only once used.</summary>
     private sealed class Affected
     {
-        public HashSet<string> Identities { get; } = new(StringComparer.Ordinal);
+        private HashSet<string>? _identities;
+        private HashSet<string>? _ips;
+        private HashSet<string>? _nodes;
+        private HashSet<string>? _services;
+        private HashSet<string>? _exports;
 
-        public HashSet<string> Ips { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Identities => _identities ??= new(StringComparer.Ordinal);
 
-        public HashSet<string> Nodes { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Ips => _ips ??= new(StringComparer.Ordinal);
 
-        public HashSet<string> Services { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Nodes => _nodes ??= new(StringComparer.Ordinal);
 
-        public HashSet<string> Exports { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Services => _services ??= new(StringComparer.Ordinal);
+
+        public HashSet<string> Exports => _exports ??= new(StringComparer.Ordinal);
+
+        public IEnumerable<string> IdentitiesOrNone => _identities ?? Enumerable.Empty<string>();
+
+        public IEnumerable<string> IpsOrNone => _ips ?? Enumerable.Empty<string>();
+
+        public IEnumerable<string> NodesOrNone => _nodes ?? Enumerable.Empty<string>();
+
+        public IEnumerable<string> ServicesOrNone => _services ?? Enumerable.Empty<string>();
+
+        public IEnumerable<string> ExportsOrNone => _exports ?? Enumerable.Empty<string>();
     }
 }

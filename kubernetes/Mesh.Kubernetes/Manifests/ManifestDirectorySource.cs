@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Mesh.Kubernetes.Objects;
@@ -45,13 +46,29 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             throw new DirectoryNotFoundException($"manifest directory '{_directory}' does not exist");
         }
         var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
-        var current = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
+        var current = new Dictionary<string, (IKubeObject Object, byte[] Json)>(StringComparer.Ordinal);
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var watcher = TryWatch(changed.Writer);
 
-        foreach (var change in Rescan(files, current))
+        // The first listing streams: each file's objects go out as soon as it and the files before it are parsed,
+        // so a consumer starts on them while the rest is still being read.
+        var initial = ManifestPaths().Select(path => (Path: path, Load: Task.Run(() => TryLoad(path, new FileInfo(path), null), cancellationToken))).ToList();
+        foreach (var (path, load) in initial)
         {
-            yield return change;
+            if (await load is not { } file)
+            {
+                continue;
+            }
+            files[path] = file;
+            foreach (var (key, value) in file.Objects)
+            {
+                // Later files win on duplicates, as in every later rescan.
+                if (!current.TryGetValue(key, out var old) || !old.Json.AsSpan().SequenceEqual(value.Json))
+                {
+                    current[key] = value;
+                    yield return new ObjectEvent(ObjectEventType.Upsert, value.Object);
+                }
+            }
         }
         yield return ObjectEvent.Synced;
 
@@ -107,12 +124,9 @@ public sealed partial class ManifestDirectorySource : IObjectSource
     }
 
     /// <summary>Reads changed files, then reports the difference between the old and new object sets.</summary>
-    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<string, (IKubeObject Object, string Json)> current)
+    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<string, (IKubeObject Object, byte[] Json)> current)
     {
-        var present = Directory.EnumerateFiles(_directory)
-            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var present = ManifestPaths();
         foreach (var removed in files.Keys.Except(present).ToList())
         {
             files.Remove(removed);
@@ -128,22 +142,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             }
         }
         var loaded = new ManifestFile?[changed.Count];
-        Parallel.For(0, changed.Count, i =>
-        {
-            var (path, info) = changed[i];
-            try
-            {
-                loaded[i] = Load(path, File.ReadAllText(path), info, files.GetValueOrDefault(path));
-            }
-            catch (IOException e)
-            {
-                LogUnreadable(path, e.Message);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                LogUnreadable(path, e.Message);
-            }
-        });
+        Parallel.For(0, changed.Count, i => loaded[i] = TryLoad(changed[i].Path, changed[i].Info, files.GetValueOrDefault(changed[i].Path)));
         for (var i = 0; i < changed.Count; i++)
         {
             if (loaded[i] is { } file)
@@ -153,7 +152,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         }
 
         // Later files win on duplicates (sorted order), as kubectl apply of a directory would leave them.
-        var next = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
+        var next = new Dictionary<string, (IKubeObject Object, byte[] Json)>(StringComparer.Ordinal);
         foreach (var path in present)
         {
             if (files.TryGetValue(path, out var file))
@@ -174,7 +173,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         }
         foreach (var (key, (obj, json)) in next)
         {
-            if (!current.TryGetValue(key, out var old) || old.Json != json)
+            if (!current.TryGetValue(key, out var old) || !old.Json.AsSpan().SequenceEqual(json))
             {
                 events.Add(new ObjectEvent(ObjectEventType.Upsert, obj));
             }
@@ -185,6 +184,32 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             current[key] = value;
         }
         return events;
+    }
+
+    private List<string> ManifestPaths() => Directory.EnumerateFiles(_directory)
+        .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>The file's objects, or null (logged) when it cannot be read.</summary>
+    private ManifestFile? TryLoad(string path, FileInfo info, ManifestFile? previous)
+    {
+        try
+        {
+            // The file's time and size are taken before its text: a write racing the read then shows as a change
+            // on the next scan instead of being missed.
+            _ = info.LastWriteTimeUtc;
+            return Load(path, File.ReadAllText(path), info, previous);
+        }
+        catch (IOException e)
+        {
+            LogUnreadable(path, e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            LogUnreadable(path, e.Message);
+        }
+        return null;
     }
 
     private ManifestFile Load(string path, string text, FileInfo info, ManifestFile? previous)
@@ -198,16 +223,16 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         {
             LogBadYaml(path, e.Start.Line, e.Message);
             // Keep what the file had; remember this version so it is not re-read until it changes again.
-            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, string)>());
+            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, byte[])>());
         }
-        var objects = new Dictionary<string, (IKubeObject Object, string Json)>(StringComparer.Ordinal);
+        var objects = new Dictionary<string, (IKubeObject Object, byte[] Json)>(StringComparer.Ordinal);
         foreach (var document in documents)
         {
             try
             {
                 if (KubeObjectReader.Read(document) is { } obj)
                 {
-                    objects[ObjectKey(obj)] = (obj, document.GetRawText());
+                    objects[ObjectKey(obj)] = (obj, JsonMarshal.GetRawUtf8Value(document).ToArray());
                 }
             }
             catch (KubeObjectException e)
