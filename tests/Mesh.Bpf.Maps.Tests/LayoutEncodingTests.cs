@@ -10,6 +10,21 @@ public sealed class LayoutEncodingTests
     private static readonly IPAddress Vip = IPAddress.Parse("10.96.0.10");
 
     [Fact]
+    public void WriteSlot_EncodedServiceKeys_EqualEncodingWithThatSlot()
+    {
+        Span<byte> v4 = stackalloc byte[Lb4ServiceKey.ByteSize];
+        Span<byte> v6 = stackalloc byte[Lb6ServiceKey.ByteSize];
+        new Lb4ServiceKey(IPAddress.Parse("10.96.0.10"), 443, 0, L4Proto.Tcp, ServiceScope.Internal).Write(v4);
+        new Lb6ServiceKey(IPAddress.Parse("fd00::10"), 443, 0, L4Proto.Udp).Write(v6);
+
+        Lb4ServiceKey.WriteSlot(v4, 513);
+        Lb6ServiceKey.WriteSlot(v6, 7);
+
+        Lb4ServiceKey.Read(v4).Should().Be(new Lb4ServiceKey(IPAddress.Parse("10.96.0.10"), 443, 513, L4Proto.Tcp, ServiceScope.Internal));
+        Lb6ServiceKey.Read(v6).Should().Be(new Lb6ServiceKey(IPAddress.Parse("fd00::10"), 443, 7, L4Proto.Udp));
+    }
+
+    [Fact]
     public void Lb4ServiceKey_ClusterIpServiceEntry_ExactBytes()
     {
         var key = new Lb4ServiceKey(Vip, 80, 0, L4Proto.Tcp, ServiceScope.External);

@@ -32,6 +32,13 @@ public readonly record struct Lb6ServiceKey : IBpfLayout<Lb6ServiceKey>
 
     public ServiceScope Scope { get; }
 
+    /// <summary>Rewrites only the slot of an encoded key: the slots of one service differ in nothing else.</summary>
+    public static void WriteSlot(Span<byte> key, ushort slot)
+    {
+        HostOrder.CheckLength(key, ByteSize, nameof(Lb6ServiceKey));
+        HostOrder.WriteUInt16(key[18..], slot);
+    }
+
     public void Write(Span<byte> destination)
     {
         HostOrder.CheckLength(destination, ByteSize, nameof(Lb6ServiceKey));

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Mesh.Bpf.Maps.Layouts;
+using Mesh.NodeAgent.Collections;
 using Mesh.NodeAgent.LoadBalancerMaps;
 
 namespace Mesh.NodeAgent.Host.Datapath;
@@ -16,14 +16,15 @@ namespace Mesh.NodeAgent.Host.Datapath;
 internal sealed class LbBackendMapOperations(ProgrammedMap backends4, ProgrammedMap backends6, IEnumerable<LbBackendEntry> recovered, Func<uint, bool> referenced)
     : MapOperations<LbBackendEntry>([backends4, backends6])
 {
-    private readonly ConcurrentDictionary<uint, byte> _inMaps = new(recovered.Select(b => KeyValuePair.Create(b.Id, (byte)0)));
+    // Read by the services reconciler for every slot it writes, written here: a lock-free bit set, not a locked map.
+    private readonly ConcurrentIdSet _inMaps = new(recovered.Select(b => b.Id));
 
     /// <summary>Whether the backend ID is in a backends map (safe to reference from a service slot).</summary>
-    public bool InMaps(uint backendId) => _inMaps.ContainsKey(backendId);
+    public bool InMaps(uint backendId) => _inMaps.Contains(backendId);
 
-    protected override void Written(LbBackendEntry entry) => _inMaps[entry.Id] = 0;
+    protected override void Written(LbBackendEntry entry) => _inMaps.Add(entry.Id);
 
-    protected override void Removed(LbBackendEntry entry) => _inMaps.TryRemove(entry.Id, out _);
+    protected override void Removed(LbBackendEntry entry) => _inMaps.Remove(entry.Id);
 
     protected override string? NotDeletable(LbBackendEntry entry) =>
         referenced(entry.Id) ? $"backend {entry.Id} is still in a programmed service slot" : null;

@@ -23,6 +23,19 @@ internal static class LbEncoding
         }
     }
 
+    /// <summary>Sets the slot of a key <see cref="WriteServiceKey"/> wrote for the same frontend.</summary>
+    public static void WriteServiceSlot(LbFrontendKey key, ushort slot, Span<byte> destination)
+    {
+        if (key.IsIPv6)
+        {
+            Lb6ServiceKey.WriteSlot(destination, slot);
+        }
+        else
+        {
+            Lb4ServiceKey.WriteSlot(destination, slot);
+        }
+    }
+
     public static void WriteBackendValue(LbBackendEntry entry, Span<byte> destination)
     {
         var address = entry.Address;

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Mesh.Bpf.Maps.Layouts;
+using Mesh.NodeAgent.Collections;
 using Mesh.NodeAgent.LoadBalancerMaps;
 
 namespace Mesh.NodeAgent.Host.Datapath;
@@ -10,7 +12,7 @@ namespace Mesh.NodeAgent.Host.Datapath;
 internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 {
     private readonly Dictionary<LbFrontendKey, int> _slots = [];
-    private readonly Dictionary<LbFrontendKey, uint[]> _programmed = [];
+    private readonly Dictionary<LbFrontendKey, ValueList<uint>> _programmed = [];
     private readonly Dictionary<uint, int> _references = [];
     private readonly Func<Func<uint, bool>> _backendsProgrammed;
     private Func<uint, bool> _backendReady = static _ => true;
@@ -28,7 +30,7 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
         foreach (var entry in LbEncoding.RecoverServices(services4.Found, services6.Found))
         {
             _slots[entry.Key] = entry.BackendIds.Count;
-            SetProgrammed(entry.Key, [.. entry.BackendIds]);
+            SetProgrammed(entry.Key, ValueList<uint>.From([.. entry.BackendIds]));
         }
     }
 
@@ -50,14 +52,20 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     protected override void AppendEntries(LbServiceEntry entry, int row, MapBatch batch)
     {
+        // The key is encoded once; every entry of the service is a copy with its slot rewritten.
+        Span<byte> template = stackalloc byte[batch.KeySize];
+        LbEncoding.WriteServiceKey(entry.Key, 0, template);
         for (var slot = 1; slot <= entry.BackendIds.Count; slot++)
         {
             var i = batch.Append(row);
-            LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(i));
+            var key = batch.KeySpan(i);
+            template.CopyTo(key);
+            LbEncoding.WriteServiceSlot(entry.Key, (ushort)slot, key);
             LbServiceValue.ForBackendSlot(entry.BackendIds[slot - 1], entry.RevNatIndex, (ServiceFlags)entry.Flags).Write(batch.ValueSpan(i));
         }
+        // Slot 0 last: the datapath never sees a count larger than the slots already written.
         var master = batch.Append(row);
-        LbEncoding.WriteServiceKey(entry.Key, 0, batch.KeySpan(master));
+        template.CopyTo(batch.KeySpan(master));
         LbServiceValue.ForService(
                 (ushort)entry.BackendIds.Count,
                 entry.RevNatIndex,
@@ -100,46 +108,59 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     protected override object? PropagationKey(LbServiceEntry entry) => entry.Service;
 
-    protected override void Written(LbServiceEntry entry)
+    protected override void Written(IReadOnlyList<LbServiceEntry> entries)
     {
-        _slots[entry.Key] = entry.BackendIds.Count;
-        SetProgrammed(entry.Key, [.. entry.BackendIds]);
+        // One lock per round: the backends reconciler asks IsReferenced from its own thread.
+        lock (_references)
+        {
+            foreach (var entry in entries)
+            {
+                _slots[entry.Key] = entry.BackendIds.Count;
+                SetProgrammedLocked(entry.Key, entry.BackendIds);
+            }
+        }
     }
 
     protected override void Removed(LbServiceEntry entry)
     {
         _slots.Remove(entry.Key);
-        SetProgrammed(entry.Key, []);
+        SetProgrammed(entry.Key, ValueList<uint>.Empty);
     }
 
-    private void SetProgrammed(LbFrontendKey key, uint[] ids)
+    private void SetProgrammed(LbFrontendKey key, ValueList<uint> ids)
     {
         lock (_references)
         {
-            var old = _programmed.GetValueOrDefault(key) ?? [];
-            if (old.AsSpan().SequenceEqual(ids))
+            SetProgrammedLocked(key, ids);
+        }
+    }
+
+    private void SetProgrammedLocked(LbFrontendKey key, ValueList<uint> ids)
+    {
+        var old = _programmed.GetValueOrDefault(key);
+        if (old == ids)
+        {
+            return;
+        }
+        foreach (var id in old)
+        {
+            if (--_references[id] == 0)
             {
-                return;
+                _references.Remove(id);
             }
-            foreach (var id in old)
-            {
-                if (--_references[id] == 0)
-                {
-                    _references.Remove(id);
-                }
-            }
-            foreach (var id in ids)
-            {
-                _references[id] = _references.GetValueOrDefault(id) + 1;
-            }
-            if (ids.Length == 0)
-            {
-                _programmed.Remove(key);
-            }
-            else
-            {
-                _programmed[key] = ids;
-            }
+        }
+        foreach (var id in ids)
+        {
+            ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_references, id, out _);
+            count++;
+        }
+        if (ids.Count == 0)
+        {
+            _programmed.Remove(key);
+        }
+        else
+        {
+            _programmed[key] = ids;
         }
     }
 }

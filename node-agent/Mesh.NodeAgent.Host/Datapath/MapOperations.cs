@@ -62,14 +62,21 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
                 continue;
             }
             _maps[map].Delete(stale[map]);
+            var written = new List<TEntry>(batches[map].Count);
             for (var i = 0; i < batches[map].Count; i++)
             {
                 // A row's entries are consecutive: report each row once.
                 if (i == 0 || batches[map].RowOf(i) != batches[map].RowOf(i - 1))
                 {
-                    var entry = rows[batches[map].RowOf(i)].Entry;
-                    Written(entry);
-                    if (Propagation is { Pending: > 0 } propagation && PropagationKey(entry) is { } key)
+                    written.Add(rows[batches[map].RowOf(i)].Entry);
+                }
+            }
+            Written(written);
+            if (Propagation is { Pending: > 0 } propagation)
+            {
+                foreach (var entry in written)
+                {
+                    if (PropagationKey(entry) is { } key)
                     {
                         propagation.Programmed(key);
                     }
@@ -160,9 +167,18 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     /// <summary>Why the row cannot be deleted yet (it is retried with backoff), or null.</summary>
     protected virtual string? NotDeletable(TEntry entry) => null;
 
-    /// <summary>Called once per written map entry of a row that was applied.</summary>
+    /// <summary>Called once per row whose entries were all written.</summary>
     protected virtual void Written(TEntry entry)
     {
+    }
+
+    /// <summary>Called with the rows of one map whose entries were all written (once per round, not per row).</summary>
+    protected virtual void Written(IReadOnlyList<TEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            Written(entry);
+        }
     }
 
     /// <summary>Called for a deleted row.</summary>
