@@ -446,35 +446,14 @@ internal static class BlockYamlReader
             }
             writer.WriteStartArray();
             var i = SkipSpaces(text, 1);
-            if (i < text.Length && text[i] == ']')
-            {
-                writer.WriteEndArray();
-                return i + 1;
-            }
-            while (true)
+            var closed = i < text.Length && text[i] == ']';
+            while (!closed)
             {
                 i += WriteFlowValue(writer, text[i..], depth);
-                i = SkipSpaces(text, i);
-                if (i >= text.Length)
-                {
-                    throw new OutsideSubsetException();
-                }
-                if (text[i] == ']')
-                {
-                    writer.WriteEndArray();
-                    return i + 1;
-                }
-                if (text[i] != ',')
-                {
-                    throw new OutsideSubsetException();
-                }
-                i = SkipSpaces(text, i + 1);
-                if (i >= text.Length || text[i] is ']' or ',')
-                {
-                    // A trailing or empty entry: left to the full parser.
-                    throw new OutsideSubsetException();
-                }
+                closed = NextFlowEntry(text, ref i, ']');
             }
+            writer.WriteEndArray();
+            return i + 1;
         }
 
         private static int WriteFlowMapping(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
@@ -485,12 +464,8 @@ internal static class BlockYamlReader
             }
             writer.WriteStartObject();
             var i = SkipSpaces(text, 1);
-            if (i < text.Length && text[i] == '}')
-            {
-                writer.WriteEndObject();
-                return i + 1;
-            }
-            while (true)
+            var closed = i < text.Length && text[i] == '}';
+            while (!closed)
             {
                 // key: value, the key a quoted or plain scalar.
                 int keyEnd;
@@ -524,26 +499,29 @@ internal static class BlockYamlReader
                     throw new OutsideSubsetException();
                 }
                 i += WriteFlowValue(writer, text[i..], depth);
-                i = SkipSpaces(text, i);
-                if (i >= text.Length)
-                {
-                    throw new OutsideSubsetException();
-                }
-                if (text[i] == '}')
-                {
-                    writer.WriteEndObject();
-                    return i + 1;
-                }
-                if (text[i] != ',')
-                {
-                    throw new OutsideSubsetException();
-                }
-                i = SkipSpaces(text, i + 1);
-                if (i >= text.Length || text[i] is '}' or ',')
-                {
-                    throw new OutsideSubsetException();
-                }
+                closed = NextFlowEntry(text, ref i, '}');
             }
+            writer.WriteEndObject();
+            return i + 1;
+        }
+
+        /// <summary>
+        /// After an entry: true at the closing bracket (left at <paramref name="i"/>), false with <paramref name="i"/>
+        /// at the next entry. Trailing or empty entries are left to the full parser.
+        /// </summary>
+        private static bool NextFlowEntry(ReadOnlySpan<char> text, ref int i, char close)
+        {
+            i = SkipSpaces(text, i);
+            if (i < text.Length && text[i] == close)
+            {
+                return true;
+            }
+            if (i >= text.Length || text[i] != ',')
+            {
+                throw new OutsideSubsetException();
+            }
+            i = SkipSpaces(text, i + 1);
+            return i >= text.Length || text[i] == close || text[i] == ',' ? throw new OutsideSubsetException() : false;
         }
 
         private static int WriteFlowValue(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
