@@ -17,6 +17,8 @@ internal sealed class BgpConnection : IDisposable
     private readonly OpenMessage _localOpen;
     private readonly IConnectionEvents _events;
     private readonly TimeSpan _closeTimeout;
+    private const int CoalesceBytes = 65_536;
+
     private readonly Channel<ReadOnlyMemory<byte>> _writes = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _abort = new();
     private Task _readLoop = Task.CompletedTask;
@@ -163,13 +165,30 @@ internal sealed class BgpConnection : IDisposable
     private async Task WriteLoopAsync()
     {
         var reader = _writes.Reader;
+        // Messages queued together leave in one send (up to 64 KiB): a burst of small UPDATEs becomes a few full
+        // segments instead of one segment, and one read at the peer, per message.
+        var pending = new byte[CoalesceBytes];
         try
         {
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var bytes))
+                var used = 0;
+                while (reader.TryPeek(out var next) && (used == 0 || used + next.Length <= pending.Length))
                 {
-                    await _socket.SendAsync(bytes, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    reader.TryRead(out var bytes);
+                    if (bytes.Length > pending.Length)
+                    {
+                        // Larger than the buffer (never for BGP's 64 KiB maximum, but cheap to handle): sent on its own.
+                        await _socket.SendAsync(bytes, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                        continue;
+                    }
+                    bytes.Span.CopyTo(pending.AsSpan(used));
+                    used += bytes.Length;
+                }
+                var sent = 0;
+                while (sent < used)
+                {
+                    sent += await _socket.SendAsync(pending.AsMemory(sent, used - sent), SocketFlags.None, _abort.Token).ConfigureAwait(false);
                 }
             }
         }
