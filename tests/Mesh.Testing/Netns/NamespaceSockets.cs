@@ -2,16 +2,16 @@ using System.ComponentModel;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Mesh.Bgp.Speaker.Tests;
+namespace Mesh.Testing.Netns;
 
 /// <summary>
-/// Creates sockets inside a named network namespace while the speaker stays in-process: a short-lived thread
+/// Creates sockets inside a named network namespace while the code under test stays in-process: a short-lived thread
 /// switches its own network namespace with setns(2) (a per-thread property), creates the socket, and switches
 /// back. A socket keeps the namespace it was created in for its whole life, so binding, listening, connecting
 /// and accepting later on any thread happen in that namespace. The test process itself never leaves the root
 /// namespace, and nothing is configured outside the namespaces the test created.
 /// </summary>
-internal static partial class NamespaceSockets
+public static partial class NamespaceSockets
 {
     private const int CloneNewNet = 0x40000000;
 
