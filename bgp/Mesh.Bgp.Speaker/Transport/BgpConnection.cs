@@ -17,8 +17,8 @@ internal sealed class BgpConnection : IDisposable
     private readonly OpenMessage _localOpen;
     private readonly IConnectionEvents _events;
     private readonly TimeSpan _closeTimeout;
-    // Up to one standard BGP message's worth per send: FRR takes 4 KiB writes fastest (64 KiB writes made a burst of
-    // 100k single-prefix UPDATEs 25% slower to arrive than BIRD's; 4 KiB ones match it).
+    // Small messages queued together (KEEPALIVEs, single UPDATEs, refresh replies) go out as up to one standard
+    // message's worth per send; a burst of UPDATEs already arrives as one buffer and is sent as it is.
     private const int CoalesceBytes = 4096;
 
     private readonly Channel<ReadOnlyMemory<byte>> _writes = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
@@ -167,8 +167,7 @@ internal sealed class BgpConnection : IDisposable
     private async Task WriteLoopAsync()
     {
         var reader = _writes.Reader;
-        // Messages queued together leave in one send (up to CoalesceBytes): a burst of small UPDATEs becomes full
-        // segments instead of one segment, and one read at the peer, per message.
+        // Messages queued together leave in one send (up to CoalesceBytes) instead of one syscall and one segment each.
         var pending = new byte[CoalesceBytes];
         try
         {
@@ -180,7 +179,7 @@ internal sealed class BgpConnection : IDisposable
                     reader.TryRead(out var bytes);
                     if (bytes.Length > pending.Length)
                     {
-                        // Larger than the buffer (an extended message): sent on its own.
+                        // Larger than the buffer (a burst of UPDATEs, an extended message): sent on its own.
                         await _socket.SendAsync(bytes, SocketFlags.None, _abort.Token).ConfigureAwait(false);
                         continue;
                     }
