@@ -9,6 +9,27 @@ public sealed class LayoutEncodingTests
 {
     private static readonly IPAddress Vip = IPAddress.Parse("10.96.0.10");
 
+    [Theory]
+    [InlineData("10.1.2.3", 32)]
+    [InlineData("10.1.2.3", 24)]
+    [InlineData("10.1.2.255", 23)]
+    [InlineData("0.0.0.0", 0)]
+    [InlineData("255.255.255.255", 1)]
+    [InlineData("fd00::1:2:3", 128)]
+    [InlineData("fd00:ffff::ffff", 61)]
+    [InlineData("::", 0)]
+    public void IpCacheKeyWrite_StaticWriter_SameBytesAsTheKeyStruct(string prefix, int length)
+    {
+        Span<byte> fromStruct = stackalloc byte[IpCacheKey.ByteSize];
+        Span<byte> direct = stackalloc byte[IpCacheKey.ByteSize];
+        direct.Fill(0xAA);
+
+        new IpCacheKey(IPAddress.Parse(prefix), length, 7).Write(fromStruct);
+        IpCacheKey.Write(IPAddress.Parse(prefix), length, 7, direct);
+
+        direct.ToArray().Should().Equal(fromStruct.ToArray());
+    }
+
     [Fact]
     public void WriteSlot_EncodedServiceKeys_EqualEncodingWithThatSlot()
     {

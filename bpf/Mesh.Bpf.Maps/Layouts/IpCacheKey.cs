@@ -64,6 +64,33 @@ public readonly record struct IpCacheKey : IBpfLayout<IpCacheKey>
         HostOrder.WriteAddress(Prefix, destination[8..]);
     }
 
+    /// <summary>
+    /// Writes the key of <paramref name="prefix"/>/<paramref name="prefixLength"/> (host bits cleared) straight into
+    /// <paramref name="destination"/>: what <see cref="Write(Span{byte})"/> of a new key writes, without building one.
+    /// </summary>
+    public static void Write(IPAddress prefix, int prefixLength, ushort clusterId, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        HostOrder.CheckLength(destination, ByteSize, nameof(IpCacheKey));
+        var v6 = prefix.AddressFamily == AddressFamily.InterNetworkV6;
+        if (!v6 && prefix.AddressFamily != AddressFamily.InterNetwork)
+        {
+            throw new ArgumentException($"{prefix} is neither IPv4 nor IPv6", nameof(prefix));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixLength, v6 ? 128 : 32);
+        destination[..ByteSize].Clear();
+        HostOrder.WriteUInt32(destination, (uint)(StaticPrefixBits + prefixLength));
+        HostOrder.WriteUInt16(destination[4..], clusterId);
+        destination[7] = v6 ? FamilyIPv6 : FamilyIPv4;
+        var address = destination.Slice(8, v6 ? 16 : 4);
+        prefix.TryWriteBytes(address, out _);
+        for (var i = prefixLength / 8; i < address.Length; i++)
+        {
+            address[i] &= (byte)(0xff << (8 - Math.Clamp(prefixLength - (i * 8), 0, 8)));
+        }
+    }
+
     public static IpCacheKey Read(ReadOnlySpan<byte> source)
     {
         HostOrder.CheckLength(source, ByteSize, nameof(IpCacheKey));

@@ -14,7 +14,7 @@ internal sealed class IpCacheMapOperations(ProgrammedMap ipcache) : MapOperation
     protected override void AppendEntries(IpCacheEntry entry, int row, MapBatch batch)
     {
         var i = batch.Append(row);
-        new IpCacheKey(entry.Prefix.BaseAddress, entry.Prefix.PrefixLength).Write(batch.KeySpan(i));
+        IpCacheKey.Write(entry.Prefix.BaseAddress, entry.Prefix.PrefixLength, 0, batch.KeySpan(i));
         new IpCacheValue(entry.Identity, entry.TunnelEndpoint, entry.EncryptKey, entry.IsRemoteCluster ? IpCacheFlags.RemoteCluster : IpCacheFlags.None)
             .Write(batch.ValueSpan(i));
     }
@@ -22,5 +22,5 @@ internal sealed class IpCacheMapOperations(ProgrammedMap ipcache) : MapOperation
     protected override object? PropagationKey(IpCacheEntry entry) => entry.Prefix;
 
     protected override void AppendDeleted(IpCacheEntry entry, int row, MapBatch batch) =>
-        new IpCacheKey(entry.Prefix.BaseAddress, entry.Prefix.PrefixLength).Write(batch.KeySpan(batch.Append(row)));
+        IpCacheKey.Write(entry.Prefix.BaseAddress, entry.Prefix.PrefixLength, 0, batch.KeySpan(batch.Append(row)));
 }

@@ -108,17 +108,15 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     protected override object? PropagationKey(LbServiceEntry entry) => entry.Service;
 
-    protected override void Written(IReadOnlyList<LbServiceEntry> entries)
+    // One lock per round, not per row: the backends reconciler asks IsReferenced from its own thread.
+    protected override void BeginWritten() => Monitor.Enter(_references);
+
+    protected override void EndWritten() => Monitor.Exit(_references);
+
+    protected override void Written(LbServiceEntry entry)
     {
-        // One lock per round: the backends reconciler asks IsReferenced from its own thread.
-        lock (_references)
-        {
-            foreach (var entry in entries)
-            {
-                _slots[entry.Key] = entry.BackendIds.Count;
-                SetProgrammedLocked(entry.Key, entry.BackendIds);
-            }
-        }
+        _slots[entry.Key] = entry.BackendIds.Count;
+        SetProgrammedLocked(entry.Key, entry.BackendIds);
     }
 
     protected override void Removed(LbServiceEntry entry)

@@ -62,25 +62,27 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
                 continue;
             }
             _maps[map].Delete(stale[map]);
-            var written = new List<TEntry>(batches[map].Count);
-            for (var i = 0; i < batches[map].Count; i++)
+            var propagation = Propagation is { Pending: > 0 } tracker ? tracker : null;
+            BeginWritten();
+            try
             {
-                // A row's entries are consecutive: report each row once.
-                if (i == 0 || batches[map].RowOf(i) != batches[map].RowOf(i - 1))
+                for (var i = 0; i < batches[map].Count; i++)
                 {
-                    written.Add(rows[batches[map].RowOf(i)].Entry);
-                }
-            }
-            Written(written);
-            if (Propagation is { Pending: > 0 } propagation)
-            {
-                foreach (var entry in written)
-                {
-                    if (PropagationKey(entry) is { } key)
+                    // A row's entries are consecutive: report each row once.
+                    if (i == 0 || batches[map].RowOf(i) != batches[map].RowOf(i - 1))
                     {
-                        propagation.Programmed(key);
+                        var entry = rows[batches[map].RowOf(i)].Entry;
+                        Written(entry);
+                        if (propagation is not null && PropagationKey(entry) is { } key)
+                        {
+                            propagation.Programmed(key);
+                        }
                     }
                 }
+            }
+            finally
+            {
+                EndWritten();
             }
         }
         AttributeTime(batches, started, cpuStarted);
@@ -172,13 +174,14 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     {
     }
 
-    /// <summary>Called with the rows of one map whose entries were all written (once per round, not per row).</summary>
-    protected virtual void Written(IReadOnlyList<TEntry> entries)
+    /// <summary>Called once per round and map before the <see cref="Written(TEntry)"/> calls (to take a lock once).</summary>
+    protected virtual void BeginWritten()
     {
-        foreach (var entry in entries)
-        {
-            Written(entry);
-        }
+    }
+
+    /// <summary>Called after the round's <see cref="Written(TEntry)"/> calls, also when one threw.</summary>
+    protected virtual void EndWritten()
+    {
     }
 
     /// <summary>Called for a deleted row.</summary>
