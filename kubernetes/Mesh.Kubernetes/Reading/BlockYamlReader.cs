@@ -403,12 +403,7 @@ internal static class BlockYamlReader
             switch (text[0])
             {
                 case '"' or '\'':
-                    var close = QuotedEnd(text);
-                    if (close < 0)
-                    {
-                        throw new OutsideSubsetException();
-                    }
-                    writer.WriteStringValue(Unquote(text[..close]));
+                    writer.WriteStringValue(QuotedScalar(text, out var close));
                     return close;
                 case '[':
                     return WriteFlowSequence(writer, text, depth);
@@ -471,12 +466,7 @@ internal static class BlockYamlReader
                 int keyEnd;
                 if (i < text.Length && text[i] is '"' or '\'')
                 {
-                    var close = QuotedEnd(text[i..]);
-                    if (close < 0)
-                    {
-                        throw new OutsideSubsetException();
-                    }
-                    writer.WritePropertyName(Unquote(text.Slice(i, close)));
+                    writer.WritePropertyName(QuotedScalar(text[i..], out var close));
                     keyEnd = SkipSpaces(text, i + close);
                 }
                 else
@@ -537,12 +527,7 @@ internal static class BlockYamlReader
                 case '{':
                     return WriteFlowMapping(writer, text, depth + 1);
                 case '"' or '\'':
-                    var close = QuotedEnd(text);
-                    if (close < 0)
-                    {
-                        throw new OutsideSubsetException();
-                    }
-                    writer.WriteStringValue(Unquote(text[..close]));
+                    writer.WriteStringValue(QuotedScalar(text, out var close));
                     return close;
             }
             var end = FlowPlainEnd(text, 0);
@@ -657,6 +642,13 @@ internal static class BlockYamlReader
 
         /// <summary>Characters that start something other than a plain scalar.</summary>
         private static bool IsIndicator(char c) => c is '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or ']' or '}';
+
+        /// <summary>The one-line quoted scalar at the start of <paramref name="text"/>, unquoted; <paramref name="end"/> is just past its closing quote.</summary>
+        private static string QuotedScalar(ReadOnlySpan<char> text, out int end)
+        {
+            end = QuotedEnd(text);
+            return end < 0 ? throw new OutsideSubsetException() : Unquote(text[..end]);
+        }
 
         /// <summary>Index just past the closing quote of the quoted scalar at the start of <paramref name="text"/>, or -1.</summary>
         private static int QuotedEnd(ReadOnlySpan<char> text)

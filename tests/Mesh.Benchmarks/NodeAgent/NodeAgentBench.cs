@@ -307,7 +307,6 @@ internal static class NodeAgentBench
         /// <summary>Polls <c>/readyz</c> every 10 ms; the time since the process was started.</summary>
         public async Task<TimeSpan> WaitReadyAsync(TimeSpan timeout)
         {
-            var lastTrace = TimeSpan.Zero;
             while (_since.Elapsed < timeout)
             {
                 if (_process.HasExited)
@@ -327,12 +326,6 @@ internal static class NodeAgentBench
                     // Not listening yet.
                 }
                 await Task.Delay(10);
-                if (Environment.GetEnvironmentVariable("MESH_BENCH_TRACE") == "1"  && _since.Elapsed - lastTrace > TimeSpan.FromSeconds(1))
-                {
-                    lastTrace = _since.Elapsed;
-                    var status = await StatusTextAsync();
-                    Console.Error.WriteLine($"{_since.Elapsed.TotalSeconds:F1}s {status[..Math.Min(status.Length, 100)]} tables={System.Text.RegularExpressions.Regex.Match(status, "\"tables\":\\{[^}]*\\}").Value} synced={System.Text.RegularExpressions.Regex.Count(status, "\"ready\":true")} {System.Text.RegularExpressions.Regex.Match(status, "\"maps\":.{0,600}").Value}");
-                }
             }
             throw new TimeoutException($"the agent was not ready within {timeout}; status: {await StatusTextAsync()}; output: {Output}");
         }

@@ -15,11 +15,7 @@ public static class TestPackets
     public static byte[] Tcp(IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort)
     {
         var frame = new byte[Tcp4Length];
-        frame[0] = 0x02;
-        frame[5] = 0x02;
-        frame[6] = 0x02;
-        frame[11] = 0x01;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0800);
+        WriteEthernet(frame, 0x0800);
         var ip = frame.AsSpan(IpOffset, 20);
         ip[0] = 0x45;
         BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(frame.Length - IpOffset));
@@ -29,12 +25,7 @@ public static class TestPackets
         destination.TryWriteBytes(ip[16..], out _);
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~Sum(ip));
         var tcp = frame.AsSpan(TcpOffset);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
-        tcp[12] = 0x50;
-        tcp[13] = 0x02; // SYN
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
-        "hello!"u8.CopyTo(tcp[20..]);
+        WriteSyn(tcp, sourcePort, destinationPort);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)~TcpSum(frame));
         return frame;
     }
@@ -57,11 +48,7 @@ public static class TestPackets
     public static byte[] Tcp6(IPAddress source, ushort sourcePort, IPAddress destination, ushort destinationPort)
     {
         var frame = new byte[14 + 40 + 20 + 6];
-        frame[0] = 0x02;
-        frame[5] = 0x02;
-        frame[6] = 0x02;
-        frame[11] = 0x01;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x86dd);
+        WriteEthernet(frame, 0x86dd);
         var ip = frame.AsSpan(IpOffset, 40);
         ip[0] = 0x60;
         BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(frame.Length - Tcp6Offset));
@@ -70,12 +57,7 @@ public static class TestPackets
         source.TryWriteBytes(ip[8..], out _);
         destination.TryWriteBytes(ip[24..], out _);
         var tcp = frame.AsSpan(Tcp6Offset);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
-        tcp[12] = 0x50;
-        tcp[13] = 0x02; // SYN
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
-        "hello!"u8.CopyTo(tcp[20..]);
+        WriteSyn(tcp, sourcePort, destinationPort);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)~Tcp6Sum(frame));
         return frame;
     }
@@ -128,5 +110,26 @@ public static class TestPackets
             sum = (sum & 0xffff) + (sum >> 16);
         }
         return (ushort)sum;
+    }
+
+    /// <summary>Destination 02:00:00:00:00:02, source 02:00:00:00:00:01, then the EtherType.</summary>
+    private static void WriteEthernet(byte[] frame, ushort etherType)
+    {
+        frame[0] = 0x02;
+        frame[5] = 0x02;
+        frame[6] = 0x02;
+        frame[11] = 0x01;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), etherType);
+    }
+
+    /// <summary>A 20-byte TCP SYN header followed by the 6-byte payload; the checksum is left to the caller.</summary>
+    private static void WriteSyn(Span<byte> tcp, ushort sourcePort, ushort destinationPort)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], destinationPort);
+        tcp[12] = 0x50;
+        tcp[13] = 0x02; // SYN
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
+        "hello!"u8.CopyTo(tcp[20..]);
     }
 }
