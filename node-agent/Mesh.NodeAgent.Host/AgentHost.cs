@@ -4,6 +4,7 @@ using Mesh.Bpf.Maps;
 using Mesh.ClusterMesh.Config;
 using Mesh.Kubernetes.Client;
 using Mesh.Kubernetes.Client.Configuration;
+using Mesh.Kubernetes.Client.Watching;
 using Mesh.Kubernetes.Manifests;
 using Mesh.Kubernetes.Sources;
 using Mesh.KvStore.Etcd;
@@ -33,7 +34,11 @@ public static class AgentHost
         var time = TimeProvider.System;
         IObjectSource source = options.ManifestsDirectory is { } manifests
             ? new ManifestDirectorySource(manifests, time, loggers.CreateLogger<ManifestDirectorySource>())
-            : new KubernetesObjectSource(KubeConfigLoader.LoadFile(options.Kubeconfig!), time, loggers.CreateLogger<KubernetesObjectSource>());
+            : new KubernetesObjectSource(
+                KubeConfigLoader.LoadFile(options.Kubeconfig!),
+                time,
+                loggers.CreateLogger<KubernetesObjectSource>(),
+                new KubernetesClientOptions { Resources = KubeResource.NodeAgent });
         using var maps = options.BpfOff
             ? BpfMapStores.Userspace(options.BpfStateDirectory, loggers.CreateLogger("Mesh.Bpf.Maps"))
             : BpfMapStores.Kernel(options.PinRoot, loggers.CreateLogger("Mesh.Bpf.Maps"));

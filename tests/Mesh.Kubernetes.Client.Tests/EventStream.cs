@@ -8,9 +8,13 @@ internal sealed class EventStream : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _cancel = new(Patience * 2);
     private readonly IAsyncEnumerator<ObjectEvent> _events;
+    private readonly List<Mesh.Kubernetes.Objects.IKubeObject> _received = [];
     private Task<bool>? _pending;
 
     public EventStream(IObjectSource source) => _events = source.WatchAsync(_cancel.Token).GetAsyncEnumerator(_cancel.Token);
+
+    /// <summary>Every object taken so far, in order (deletes included).</summary>
+    public IReadOnlyList<Mesh.Kubernetes.Objects.IKubeObject> Received => _received;
 
     public static string Describe(ObjectEvent e) => e.Item is null ? e.Type.ToString() : $"{e.Type} {e.Item.Kind} {e.Item.Metadata.Key}";
 
@@ -33,6 +37,10 @@ internal sealed class EventStream : IAsyncDisposable
                 throw new InvalidOperationException("the stream ended");
             }
             taken.Add(Describe(_events.Current));
+            if (_events.Current.Item is { } item)
+            {
+                _received.Add(item);
+            }
         }
         return taken;
     }

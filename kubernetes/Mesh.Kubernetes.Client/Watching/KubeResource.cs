@@ -10,10 +10,17 @@ public sealed record KubeResource(string Group, string Version, string Plural, s
     public static readonly KubeResource CiliumEndpoints = new("cilium.io", "v2", "ciliumendpoints", "CiliumEndpoint");
     public static readonly KubeResource CiliumNodes = new("cilium.io", "v2", "ciliumnodes", "CiliumNode");
     public static readonly KubeResource ServiceExports = new("multicluster.x-k8s.io", "v1alpha1", "serviceexports", "ServiceExport");
+    public static readonly KubeResource CiliumNetworkPolicies = new("cilium.io", "v2", "ciliumnetworkpolicies", "CiliumNetworkPolicy");
+    public static readonly KubeResource CiliumClusterwideNetworkPolicies = new("cilium.io", "v2", "ciliumclusterwidenetworkpolicies", "CiliumClusterwideNetworkPolicy");
+    public static readonly KubeResource NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy");
 
     /// <summary>Every resource the clustermesh apiserver reads.</summary>
     public static IReadOnlyList<KubeResource> All { get; } =
         [Namespaces, CiliumIdentities, CiliumEndpoints, CiliumNodes, Services, EndpointSlices, ServiceExports];
+
+    /// <summary>What the node agent reads: the apiserver's resources plus the three policy kinds it enforces.</summary>
+    public static IReadOnlyList<KubeResource> NodeAgent { get; } =
+        [.. All, CiliumNetworkPolicies, CiliumClusterwideNetworkPolicies, NetworkPolicies];
 
     /// <summary><c>v1</c> or <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

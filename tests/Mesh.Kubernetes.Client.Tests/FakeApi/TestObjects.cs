@@ -65,4 +65,26 @@ internal static class TestObjects
     {
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
     };
+
+    /// <summary>A CNP (or, without a namespace, a CCNP) selecting app=web, allowing app=client on TCP 80.</summary>
+    public static JsonObject CiliumPolicy(string? ns, string name) => new()
+    {
+        ["metadata"] = ns is null ? new JsonObject { ["name"] = name } : new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = new JsonObject
+        {
+            ["endpointSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "web" } },
+            ["ingress"] = new JsonArray(new JsonObject
+            {
+                ["fromEndpoints"] = new JsonArray(new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "client" } }),
+                ["toPorts"] = new JsonArray(new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = "80", ["protocol"] = "TCP" }) }),
+            }),
+        },
+    };
+
+    /// <summary>A NetworkPolicy selecting every pod of its namespace with no ingress rule: deny all ingress.</summary>
+    public static JsonObject NetworkPolicy(string ns, string name) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = new JsonObject { ["podSelector"] = new JsonObject(), ["policyTypes"] = new JsonArray("Ingress") },
+    };
 }

@@ -21,4 +21,18 @@ public sealed class KubeResourceTests
         resource.Path.Should().Be(path);
         resource.ApiVersion.Should().Be(apiVersion);
     }
+
+    [Theory]
+    [InlineData("ciliumnetworkpolicies", "/apis/cilium.io/v2/ciliumnetworkpolicies", "CiliumNetworkPolicy")]
+    [InlineData("ciliumclusterwidenetworkpolicies", "/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies", "CiliumClusterwideNetworkPolicy")]
+    [InlineData("networkpolicies", "/apis/networking.k8s.io/v1/networkpolicies", "NetworkPolicy")]
+    public void NodeAgent_PolicyResources_AddedToTheApiserverSet(string plural, string path, string kind)
+    {
+        KubeResource.NodeAgent.Should().Contain(KubeResource.All);
+        var resource = KubeResource.NodeAgent.Should().ContainSingle(r => r.Plural == plural).Subject;
+
+        resource.Path.Should().Be(path);
+        resource.Kind.Should().Be(kind);
+        KubeResource.All.Should().NotContain(resource);
+    }
 }

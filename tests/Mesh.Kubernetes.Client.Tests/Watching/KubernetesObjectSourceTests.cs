@@ -290,6 +290,28 @@ public sealed class KubernetesObjectSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchAsync_NodeAgentResources_ReadsThePolicyKindsWithTheirRules()
+    {
+        _server.Apply(KubeResource.CiliumNetworkPolicies, CiliumPolicy("alpha", "allow-web"));
+        _server.Apply(KubeResource.CiliumClusterwideNetworkPolicies, CiliumPolicy(null, "allow-dns"));
+        _server.Apply(KubeResource.NetworkPolicies, NetworkPolicy("alpha", "deny-all"));
+        await using var events = Watch(KubeResource.NodeAgent.ToArray());
+
+        (await events.TakeUntilSyncedAsync()).Should().BeEquivalentTo(
+            "Upsert CiliumNetworkPolicy alpha/allow-web",
+            "Upsert CiliumClusterwideNetworkPolicy allow-dns",
+            "Upsert NetworkPolicy alpha/deny-all",
+            "Synced");
+        events.Received.OfType<Mesh.Kubernetes.Objects.CiliumNetworkPolicy>().Should().ContainSingle()
+            .Which.Spec!.EndpointSelector!.MatchLabels.Should().Contain("app", "web");
+        events.Received.OfType<Mesh.Kubernetes.Objects.NetworkPolicy>().Should().ContainSingle()
+            .Which.Spec.PolicyTypes.Should().Equal("Ingress");
+
+        _server.Delete(KubeResource.CiliumNetworkPolicies, "alpha/allow-web");
+        (await events.TakeAsync(1)).Should().Equal("Delete CiliumNetworkPolicy alpha/allow-web");
+    }
+
+    [Fact]
     public async Task WatchAsync_ServerUrlWithPathPrefix_KeepsThePrefix()
     {
         await using var proxied = await FakeApiServer.StartAsync(pathBase: "/k8s/clusters/c-1");
