@@ -51,7 +51,7 @@ internal sealed class DatapathMaps : IDisposable
 
     /// <summary>Write counters and programming time per map.</summary>
     public IReadOnlyList<MapCounters> Counters =>
-        [.. _all.Select(m => new MapCounters(m.Name, m.Written, m.Skipped, m.Deleted, m.ProgrammingTime, m.ProgrammingCpuTime))];
+        [.. _all.Select(m => new MapCounters(m.Name, m.Written, m.Skipped, m.Deleted, m.ProgrammingTime, m.ProgrammingCpuTime, m.SyscallCpuTime))];
 
     public void Dispose()
     {

@@ -6,8 +6,8 @@ namespace Mesh.NodeAgent.Host.Datapath;
 /// <param name="capacity">Entries expected: sized once, a 65k-row round does not regrow (and re-copy) its buffers.</param>
 internal sealed class MapBatch(int keySize, int valueSize, int capacity = 64)
 {
-    private byte[] _keys = new byte[keySize * Math.Max(capacity, 1)];
-    private byte[] _values = new byte[valueSize * Math.Max(capacity, 1)];
+    private byte[] _keys = GC.AllocateUninitializedArray<byte>(keySize * Math.Max(capacity, 1));
+    private byte[] _values = GC.AllocateUninitializedArray<byte>(valueSize * Math.Max(capacity, 1));
     private readonly List<int> _rows = new(Math.Max(capacity, 1));
 
     public int KeySize { get; } = keySize;
@@ -26,6 +26,9 @@ internal sealed class MapBatch(int keySize, int valueSize, int capacity = 64)
 
     public int RowOf(int index) => _rows[index];
 
+    /// <summary>Empties the batch, keeping its buffers for the next round.</summary>
+    public void Clear() => _rows.Clear();
+
     /// <summary>Reserves room for one more entry of <paramref name="row"/>; returns its index for <see cref="KeySpan"/>.</summary>
     public int Append(int row)
     {
@@ -43,7 +46,10 @@ internal sealed class MapBatch(int keySize, int valueSize, int capacity = 64)
     {
         if (buffer.Length < needed)
         {
-            Array.Resize(ref buffer, Math.Max(needed, buffer.Length * 2));
+            // Uninitialized: every byte up to Count is written before it is read.
+            var grown = GC.AllocateUninitializedArray<byte>(Math.Max(needed, buffer.Length * 2));
+            buffer.CopyTo(grown, 0);
+            buffer = grown;
         }
     }
 }

@@ -14,6 +14,12 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
 {
     private readonly IReadOnlyList<ProgrammedMap> _maps;
 
+    // Reused from round to round (the reconciler runs one round at a time): a bootstrap round of 65k rows would
+    // otherwise allocate megabytes of large-object heap per map and round, and pay for the collections that causes.
+    private MapBatch[]? _updates;
+    private MapBatch[]? _stale;
+    private MapBatch[]? _deletes;
+
     protected MapOperations(IReadOnlyList<ProgrammedMap> maps) => _maps = maps;
 
     /// <summary>Told when a row reaches its map, to close the propagation clock of its remote change.</summary>
@@ -33,8 +39,8 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
         var cpuStarted = ThreadCpuClock.Now;
-        var batches = NewBatches(rows.Count);
-        var stale = NewBatches(64);
+        var batches = Reused(ref _updates, rows.Count);
+        var stale = Reused(ref _stale, 64);
         var errors = new List<RowError<Desired<TEntry>>>();
         BeginBatch();
         for (var row = 0; row < rows.Count; row++)
@@ -94,7 +100,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
         var cpuStarted = ThreadCpuClock.Now;
-        var batches = NewBatches(rows.Count);
+        var batches = Reused(ref _deletes, rows.Count);
         var errors = new List<RowError<Desired<TEntry>>>();
         var deleted = new List<Desired<TEntry>>(rows.Count);
         for (var row = 0; row < rows.Count; row++)
@@ -213,6 +219,21 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
                 _maps[map].AddProgrammingTime(elapsed * batches[map].Count / total, cpu * batches[map].Count / total);
             }
         }
+    }
+
+    /// <summary>The cached batches emptied, created on first use.</summary>
+    private MapBatch[] Reused(ref MapBatch[]? cache, int capacity)
+    {
+        if (cache is null)
+        {
+            cache = NewBatches(capacity);
+            return cache;
+        }
+        foreach (var batch in cache)
+        {
+            batch.Clear();
+        }
+        return cache;
     }
 
     /// <param name="capacity">Entries the round is expected to hold per map (rows for the first map, a few for the others).</param>

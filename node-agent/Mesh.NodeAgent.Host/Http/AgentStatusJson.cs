@@ -73,6 +73,7 @@ public static class AgentStatusJson
                 ["entries-per-second"] = Math.Round(map.EntriesPerSecond),
                 ["programming-cpu-seconds"] = Math.Round(map.ProgrammingCpuTime.TotalSeconds, 6),
                 ["entries-per-cpu-second"] = Math.Round(map.EntriesPerCpuSecond),
+                ["syscall-cpu-seconds"] = Math.Round(map.SyscallCpuTime.TotalSeconds, 6),
             });
         }
         var propagation = status.Propagation;

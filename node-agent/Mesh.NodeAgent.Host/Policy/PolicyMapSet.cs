@@ -19,6 +19,7 @@ internal sealed class PolicyMapSet : IDisposable
     private long _closedDeleted;
     private TimeSpan _closedTime;
     private TimeSpan _closedCpuTime;
+    private TimeSpan _closedSyscallCpuTime;
 
     public PolicyMapSet(IBpfMapStore store, int maxEntries)
     {
@@ -88,6 +89,7 @@ internal sealed class PolicyMapSet : IDisposable
                 long written = _closedWritten, skipped = _closedSkipped, deleted = _closedDeleted;
                 var time = _closedTime;
                 var cpu = _closedCpuTime;
+                var syscall = _closedSyscallCpuTime;
                 foreach (var map in _open.Values)
                 {
                     written += map.Written;
@@ -95,8 +97,9 @@ internal sealed class PolicyMapSet : IDisposable
                     deleted += map.Deleted;
                     time += map.ProgrammingTime;
                     cpu += map.ProgrammingCpuTime;
+                    syscall += map.SyscallCpuTime;
                 }
-                return new MapCounters(CiliumMaps.PolicyMapPrefix + "*", written, skipped, deleted, time, cpu);
+                return new MapCounters(CiliumMaps.PolicyMapPrefix + "*", written, skipped, deleted, time, cpu, syscall);
             }
         }
     }
@@ -120,6 +123,7 @@ internal sealed class PolicyMapSet : IDisposable
         _closedDeleted += map.Deleted;
         _closedTime += map.ProgrammingTime;
         _closedCpuTime += map.ProgrammingCpuTime;
+        _closedSyscallCpuTime += map.SyscallCpuTime;
         map.Dispose();
     }
 }
