@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mesh.Bgp.Agent;
 using Mesh.Bpf.Maps;
 using Mesh.ClusterMesh.Config;
 using Mesh.Kubernetes.Client;
@@ -26,19 +27,14 @@ public static class AgentHost
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static async Task<int> RunAsync(AgentHostOptions options, ILoggerFactory loggers, Action<string> ready, CancellationToken cancellationToken)
+    /// <summary>Runs until cancelled or until a part fails (exit code 1); <paramref name="bgpStarted"/> is told the BGP control API's address.</summary>
+    public static async Task<int> RunAsync(AgentHostOptions options, ILoggerFactory loggers, Action<string> ready, CancellationToken cancellationToken, Action<string>? bgpStarted = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(ready);
         var time = TimeProvider.System;
-        IObjectSource source = options.ManifestsDirectory is { } manifests
-            ? new ManifestDirectorySource(manifests, time, loggers.CreateLogger<ManifestDirectorySource>())
-            : new KubernetesObjectSource(
-                KubeConfigLoader.LoadFile(options.Kubeconfig!),
-                time,
-                loggers.CreateLogger<KubernetesObjectSource>(),
-                new KubernetesClientOptions { Resources = KubeResource.NodeAgent });
+        var source = Source(options, KubeResource.NodeAgent, time, loggers);
         using var maps = options.BpfOff
             ? BpfMapStores.Userspace(options.BpfStateDirectory, loggers.CreateLogger("Mesh.Bpf.Maps"))
             : BpfMapStores.Kernel(options.PinRoot, loggers.CreateLogger("Mesh.Bpf.Maps"));
@@ -63,6 +59,12 @@ public static class AgentHost
         await app.StartAsync(stop.Token);
         ready(string.Join(", ", app.Urls));
         var runs = new List<Task> { agent.RunAsync(stop.Token) };
+        if (options.Bgp is { } bgp)
+        {
+            // Its own watch of the same objects: the BGP control plane keeps its own view, as Cilium's does.
+            var bgpSource = Source(options, KubeResource.Bgp(bgp.SecretsNamespace), time, loggers);
+            runs.Add(BgpAgentHost.RunAsync(bgp with { NodeName = options.Agent.NodeName }, bgpSource, loggers, bgpStarted, stop.Token));
+        }
         if (options.ClusterMeshConfigDirectory is { } directory)
         {
             runs.Add(FollowConfigAsync(agent, new ClusterMeshConfigDirectory(directory, options.Agent.ClusterName, time, loggers.CreateLogger<ClusterMeshConfigDirectory>()), loggers, time, stop.Token));
@@ -78,6 +80,16 @@ public static class AgentHost
         // The runtime logged what failed.
         return first.IsFaulted ? 1 : 0;
     }
+
+    /// <summary>The local cluster's objects: the manifest directory, or these resources of the API server.</summary>
+    private static IObjectSource Source(AgentHostOptions options, IReadOnlyList<KubeResource> resources, TimeProvider time, ILoggerFactory loggers) =>
+        options.ManifestsDirectory is { } manifests
+            ? new ManifestDirectorySource(manifests, time, loggers.CreateLogger<ManifestDirectorySource>())
+            : new KubernetesObjectSource(
+                KubeConfigLoader.LoadFile(options.Kubeconfig!),
+                time,
+                loggers.CreateLogger<KubernetesObjectSource>(),
+                new KubernetesClientOptions { Resources = resources });
 
     /// <summary>Adds, reconnects and drains remote clusters as their files come, change and go (spec §3.1).</summary>
     internal static async Task FollowConfigAsync(NodeAgentRuntime agent, ClusterMeshConfigDirectory directory, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)

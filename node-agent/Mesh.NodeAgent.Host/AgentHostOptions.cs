@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Bgp.Agent;
 
 namespace Mesh.NodeAgent.Host;
 
@@ -27,6 +28,12 @@ public sealed record AgentHostOptions
     /// CiliumEndpoint's <c>mesh.cilium.io/host-interface</c> annotation). Off by default: the agent only programs maps.
     /// </summary>
     public bool DatapathTc { get; init; }
+
+    /// <summary>
+    /// <c>--enable-bgp-control-plane</c>: the agent also runs the BGP speaker for its node, configured by the cluster's
+    /// CiliumBGP* resources from the same manifests or API server; null leaves BGP off. The node name is the agent's.
+    /// </summary>
+    public BgpAgentOptions? Bgp { get; init; }
 
     public string HealthAddress { get; init; } = "127.0.0.1";
 
@@ -57,6 +64,14 @@ public sealed record AgentHostOptions
         if (DatapathTc && BpfOff)
         {
             errors.Add("--datapath=tc needs kernel maps, not --bpf=off");
+        }
+        if (Bgp is not null)
+        {
+            errors.AddRange((Bgp with { NodeName = Agent.NodeName }).Validate().Select(e => e.Replace("--router-id", "--bgp-router-id", StringComparison.Ordinal)));
+            if (Bgp.ApiEndPoint is { } api && IPAddress.TryParse(HealthAddress, out var health) && api.Address.Equals(health) && api.Port == HealthPort)
+            {
+                errors.Add($"--bgp-api {api} is the health endpoint's address too");
+            }
         }
         if (!IPAddress.TryParse(HealthAddress, out _))
         {

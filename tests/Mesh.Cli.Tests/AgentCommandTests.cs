@@ -20,6 +20,20 @@ public sealed class AgentCommandTests
     }
 
     [Fact]
+    public async Task Agent_BgpFlagsInvalid_EachFlagNamed()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await MeshCommandLine.RunAsync(["agent", "--node-name", "n1", "--cluster-name", "c1", "--cluster-id", "1", "--bpf", "off", "--k8s-manifests", ".", "--enable-bgp-control-plane", "--bgp-router-id", "bogus", "--bgp-api", "nowhere", "--bgp-secrets-namespace", " "], output, error, CancellationToken.None);
+
+        code.Should().Be(MeshCommandLine.UsageError);
+        error.ToString().Should().Contain("--bgp-router-id 'bogus' is not an IP address")
+            .And.Contain("--bgp-api 'nowhere' is not host:port")
+            .And.Contain("--bgp-secrets-namespace is empty");
+    }
+
+    [Fact]
     public async Task Agent_MapSizesOutOfRange_FlagsNamed()
     {
         using var output = new StringWriter();

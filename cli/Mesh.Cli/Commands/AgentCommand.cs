@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mesh.Bgp.Agent;
 using Mesh.Bpf.Maps;
 using Mesh.Bpf.Maps.Dump;
 using Mesh.NodeAgent.Host;
@@ -32,16 +34,22 @@ internal static class AgentCommand
         var lbMapMax = new Option<int>("--bpf-lb-map-max") { Description = "Capacity of each LB map (services, backends, reverse NAT).", DefaultValueFactory = _ => Mesh.Bpf.Maps.Layouts.CiliumMaps.DefaultLbMaxEntries };
         var maxClusters = new Option<uint>("--max-connected-clusters") { Description = "255 or 511.", DefaultValueFactory = _ => 255 };
         var healthAddress = new Option<string>("--health-address") { Description = "Address of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => "127.0.0.1" };
+        var bgpEnabled = new Option<bool>("--enable-bgp-control-plane") { Description = "Also run the BGP speaker for this node, configured by the cluster's CiliumBGP* resources." };
+        var bgpRouterId = new Option<string?>("--bgp-router-id") { Description = "With BGP: router ID when no CiliumBGPNodeConfigOverride sets one (default: the node's IPv4 InternalIP)." };
+        var bgpApi = new Option<string>("--bgp-api") { Description = $"With BGP: listen address of its control API and metrics, read by `mesh bgp peers|routes` ('none' disables it).", DefaultValueFactory = _ => $"127.0.0.1:{BgpAgentOptions.DefaultApiPort}" };
+        var bgpSecrets = new Option<string>("--bgp-secrets-namespace") { Description = "With BGP: namespace of the Secrets that CiliumBGPPeerConfig authSecretRef names.", DefaultValueFactory = _ => "kube-system" };
         var healthPort = new Option<int>("--health-port") { Description = "Port of /healthz, /readyz, /metrics and /v1/status.", DefaultValueFactory = _ => 9890 };
         var command = new Command("agent", "Run a node agent: merge the local and remote clusters and program the LB and ipcache maps.")
         {
-            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, datapath, bpfState, lbMapMax, policyMapMax, policyLocalCluster, cacheTtl, syncTimeout, maxClusters, healthAddress, healthPort,
+            nodeName, clusterName, clusterId, manifests, kubeconfig, meshConfig, bpfRoot, bpf, datapath, bpfState, lbMapMax, policyMapMax, policyLocalCluster, cacheTtl, syncTimeout, maxClusters, bgpEnabled, bgpRouterId, bgpApi, bgpSecrets, healthAddress, healthPort,
         };
         command.Subcommands.Add(StatusCommand());
         command.Subcommands.Add(MapsCommand());
         command.Subcommands.Add(AgentPolicyCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var problems = new List<string>();
+            var bgp = parse.GetValue(bgpEnabled) ? BgpOptions(parse.GetValue(bgpRouterId), parse.GetValue(bgpApi)!, parse.GetValue(bgpSecrets)!, problems) : null;
             var options = new AgentHostOptions
             {
                 Agent = new NodeAgentOptions
@@ -63,13 +71,14 @@ internal static class AgentCommand
                 BpfOff = parse.GetValue(bpf) == "off",
                 BpfStateDirectory = parse.GetValue(bpfState),
                 DatapathTc = parse.GetValue(datapath) == "tc",
+                Bgp = bgp,
                 HealthAddress = parse.GetValue(healthAddress)!,
                 HealthPort = parse.GetValue(healthPort),
             };
-            var errors = options.Validate();
-            if (errors.Count > 0)
+            problems.AddRange(options.Validate());
+            if (problems.Count > 0)
             {
-                foreach (var error in errors)
+                foreach (var error in problems.Distinct())
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"mesh agent: {error}");
                 }
@@ -77,9 +86,34 @@ internal static class AgentCommand
             }
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var output = parse.InvocationConfiguration.Output;
-            return await AgentHost.RunAsync(options, loggers, urls => output.WriteLine($"node agent {options.Agent.NodeName} ({options.Agent.ClusterName}) serving on {urls}"), cancellationToken);
+            return await AgentHost.RunAsync(
+                options,
+                loggers,
+                urls => output.WriteLine($"node agent {options.Agent.NodeName} ({options.Agent.ClusterName}) serving on {urls}"),
+                cancellationToken,
+                api => output.WriteLine($"BGP control plane for node {options.Agent.NodeName}; control API {api}"));
         });
         return command;
+    }
+
+    /// <summary>The BGP flags as speaker options; unusable values are added to <paramref name="problems"/> by flag.</summary>
+    private static BgpAgentOptions BgpOptions(string? routerId, string api, string secretsNamespace, List<string> problems)
+    {
+        IPAddress? id = null;
+        if (routerId is not null && !IPAddress.TryParse(routerId, out id))
+        {
+            problems.Add($"--bgp-router-id '{routerId}' is not an IP address");
+        }
+        IPEndPoint? endPoint = null;
+        if (api != "none" && !Bgp.BgpCommand.TryEndPoint(api, out endPoint))
+        {
+            problems.Add($"--bgp-api '{api}' is not host:port");
+        }
+        if (string.IsNullOrWhiteSpace(secretsNamespace))
+        {
+            problems.Add("--bgp-secrets-namespace is empty");
+        }
+        return new BgpAgentOptions { RouterId = id, ApiEndPoint = endPoint, SecretsNamespace = secretsNamespace };
     }
 
     private static Command StatusCommand()

@@ -87,4 +87,16 @@ internal static class TestObjects
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
         ["spec"] = new JsonObject { ["podSelector"] = new JsonObject(), ["policyTypes"] = new JsonArray("Ingress") },
     };
+
+    public static JsonObject BgpPeerConfig(string name) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name },
+        ["spec"] = new JsonObject { ["timers"] = new JsonObject { ["holdTimeSeconds"] = 9 } },
+    };
+
+    public static JsonObject Secret(string ns, string name) => new()
+    {
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["data"] = new JsonObject { ["password"] = "c2VjcmV0" },
+    };
 }

@@ -35,4 +35,19 @@ public sealed class KubeResourceTests
         resource.Kind.Should().Be(kind);
         KubeResource.All.Should().NotContain(resource);
     }
+
+    [Fact]
+    public void Bgp_ReadsItsKindsClusterWideAndSecretsFromOneNamespace()
+    {
+        var resources = KubeResource.Bgp("bgp-secrets");
+
+        resources.Select(r => r.Kind).Should().BeEquivalentTo(
+            "CiliumBGPClusterConfig", "CiliumBGPPeerConfig", "CiliumBGPAdvertisement", "CiliumBGPNodeConfigOverride",
+            "CiliumNode", "Service", "EndpointSlice", "Secret");
+        resources.Single(r => r.Kind == "CiliumBGPPeerConfig").Path.Should().Be("/apis/cilium.io/v2/ciliumbgppeerconfigs");
+        var secrets = resources.Single(r => r.Kind == "Secret");
+        secrets.Path.Should().Be("/api/v1/namespaces/bgp-secrets/secrets");
+        secrets.ToString().Should().Be("secrets in bgp-secrets");
+        resources.Where(r => r.Kind != "Secret").Should().OnlyContain(r => r.Namespace == null);
+    }
 }

@@ -312,6 +312,22 @@ public sealed class KubernetesObjectSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchAsync_BgpResources_ReadsTheBgpKindsAndOnlyTheSecretsNamespace()
+    {
+        var resources = KubeResource.Bgp("kube-system");
+        var secrets = resources.Single(r => r.Kind == "Secret");
+        _server.Apply(KubeResource.BgpPeerConfigs, BgpPeerConfig("tor"));
+        _server.Apply(secrets, Secret("kube-system", "bgp-auth"));
+        _server.Apply(KubeResource.CiliumNodes, Node("node-a", "10.0.1.2"));
+        await using var events = Watch(resources.ToArray());
+
+        (await events.TakeUntilSyncedAsync()).Should().BeEquivalentTo(
+            "Upsert CiliumBGPPeerConfig tor", "Upsert Secret kube-system/bgp-auth", "Upsert CiliumNode node-a", "Synced");
+        _server.ListRequests(secrets).Should().Be(1);
+        _server.Requests.Should().NotContain(r => r.StartsWith("/api/v1/secrets", StringComparison.Ordinal), "Secrets are read in one namespace only");
+    }
+
+    [Fact]
     public async Task WatchAsync_ServerUrlWithPathPrefix_KeepsThePrefix()
     {
         await using var proxied = await FakeApiServer.StartAsync(pathBase: "/k8s/clusters/c-1");
