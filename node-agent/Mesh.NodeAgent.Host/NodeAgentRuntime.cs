@@ -144,18 +144,32 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
         lock (_gate)
         {
             var previous = Task.CompletedTask;
+            RemoteClusterWatcher? replaced = null;
             if (_remotes.Remove(name, out var existing))
             {
                 existing.Stop.Cancel();
                 existing.Stop.Dispose();
                 previous = existing.Run;
+                replaced = existing.Watcher;
             }
             var watcher = new RemoteClusterWatcher(
                 name, connect, _writers, _propagation, new ClusterLimits(_options.MaxConnectedClusters), _options.ClusterId, _clusterIds, _options.ClusterMeshCacheTtl, _options.ClusterMeshHealthCheckInterval, _time, _loggers);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(_running);
-            // After the old watcher ended, so a late reservation of its (maybe different) ID cannot undo the new one's.
+            // After the old watcher ended, so a late reservation of its (maybe different) ID cannot undo the new one's,
+            // and so the new one takes over exactly what the old one had learnt (its first relist sweeps the rest).
             var run = _started
-                ? previous.ContinueWith(_ => watcher.RunAsync(stop.Token), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()
+                ? previous.ContinueWith(
+                    _ =>
+                    {
+                        if (replaced is not null)
+                        {
+                            watcher.Inherit(replaced);
+                        }
+                        return watcher.RunAsync(stop.Token);
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.None,
+                    TaskScheduler.Default).Unwrap()
                 : Task.CompletedTask;
             _remotes[name] = (watcher, stop, run);
         }

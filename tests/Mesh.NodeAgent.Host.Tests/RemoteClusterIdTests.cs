@@ -83,6 +83,50 @@ public sealed class RemoteClusterIdTests
         }
     }
 
+    [EtcdFact]
+    public async Task FollowConfig_RemoteFileRepointedToAnotherEtcd_WhatOnlyTheOldOneHadIsSwept()
+    {
+        await using var before = await EtcdFixture.StartAsync();
+        await using var after = await EtcdFixture.StartAsync();
+        await SeedAsync(before, "cluster2", "10.2.0.1");
+        await SeedAsync(before, "cluster2", "10.2.0.2");
+        await SeedAsync(after, "cluster2", "10.2.0.2");
+        await SeedAsync(after, "cluster2", "10.2.0.3");
+        var root = Directory.CreateTempSubdirectory("mesh-agent-repoint-").FullName;
+        var configDirectory = Directory.CreateDirectory(Path.Combine(root, "clustermesh")).FullName;
+        var manifests = Directory.CreateDirectory(Path.Combine(root, "manifests")).FullName;
+        using var maps = BpfMapStores.Userspace();
+        using var stop = new CancellationTokenSource();
+        await using var agent = new NodeAgentRuntime(
+            new NodeAgentOptions { NodeName = "cluster1-node1", ClusterName = "cluster1", ClusterId = 1, ClusterMeshHealthCheckInterval = TimeSpan.FromMilliseconds(500) },
+            new ManifestDirectorySource(manifests, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance),
+            maps,
+            TimeProvider.System,
+            NullLoggerFactory.Instance);
+        var configs = new ClusterMeshConfigDirectory(configDirectory, "cluster1", TimeProvider.System, NullLogger<ClusterMeshConfigDirectory>.Instance, TimeSpan.FromMilliseconds(200));
+        WriteConfig(configDirectory, "cluster2", before);
+        var run = agent.RunAsync(stop.Token);
+        var follow = AgentHost.FollowConfigAsync(agent, configs, NullLoggerFactory.Instance, TimeProvider.System, stop.Token);
+        try
+        {
+            await Eventually.UntilAsync(() => Remote(agent, "cluster2") is { Ready: true } && IpCacheHas(maps, "10.2.0.1") && IpCacheHas(maps, "10.2.0.2"), Patience, "cluster2 merged from the first etcd");
+
+            // The same remote, now served by another etcd (a migration, a restored backup): its first relist sweeps
+            // what only the old etcd had, keeps what both have, and adds the new.
+            WriteConfig(configDirectory, "cluster2", after);
+            await Eventually.UntilAsync(() => IpCacheHas(maps, "10.2.0.3") && !IpCacheHas(maps, "10.2.0.1"), Patience, "cluster2 relisted from the second etcd");
+            IpCacheHas(maps, "10.2.0.2").Should().BeTrue();
+            agent.Tables.IpCache.Snapshot().All().Select(r => r.Entry.Prefix.BaseAddress.ToString()).Should().NotContain("10.2.0.1");
+            Remote(agent, "cluster2")!.Should().Match<RemoteClusterStatus>(r => r.Ready && r.Endpoints == 2);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(run, follow).ContinueWith(_ => { }, TaskScheduler.Default);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static RemoteClusterStatus? Remote(NodeAgentRuntime agent, string name) => agent.Status().Remotes.FirstOrDefault(r => r.Name == name);
 
     private static string? StatusText(JsonObject document, string cluster) =>

@@ -81,6 +81,45 @@ internal sealed partial class RemoteClusterWatcher
 
     public string Name => _name;
 
+    /// <summary>
+    /// Takes over what <paramref name="previous"/> (the watcher this one replaces, for a changed config file of the
+    /// same remote) knew: its entries, node claims and cluster config. The first relist then sweeps whatever the
+    /// previous one learnt that is gone now, and a changed cluster ID still drains everything. Call before
+    /// <see cref="RunAsync"/>, after the previous watcher stopped.
+    /// </summary>
+    public void Inherit(RemoteClusterWatcher previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        lock (previous._nodeClaims)
+        {
+            lock (_nodeClaims)
+            {
+                foreach (var (owner, claims) in previous._nodeClaims)
+                {
+                    _nodeClaims[owner] = claims;
+                }
+            }
+        }
+        CiliumClusterConfig? config;
+        lock (previous._gate)
+        {
+            config = previous._config;
+        }
+        if (config is not null)
+        {
+            // Stores on the prefixes the previous config was read from, so the relist compares like with like.
+            Current = (NewNodes(config.Capabilities.Cached, _loggers), NewServices(config.Capabilities.Cached, _loggers), NewIps(config.Capabilities.Cached, _loggers));
+            _identities = RemoteIdentityFeed.Create(_name, config.Capabilities.Cached, () => _validator, _writers, _loggers);
+        }
+        Current = (Carry(previous.Current.Nodes, Current.Nodes), Carry(previous.Current.Services, Current.Services), Carry(previous.Current.Ips, Current.Ips));
+        _identities = Carry(previous._identities, _identities);
+        lock (_gate)
+        {
+            _config = config;
+            _validator = config is null ? null : new RemoteClusterValidator(_name, config.Id, _limits);
+        }
+    }
+
     /// <summary>Completes when the first connection listed every kind.</summary>
     public Task Synced => _synced.Task;
 
