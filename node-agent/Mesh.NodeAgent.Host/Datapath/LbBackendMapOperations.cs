@@ -29,6 +29,12 @@ internal sealed class LbBackendMapOperations(ProgrammedMap backends4, Programmed
     protected override string? NotDeletable(LbBackendEntry entry) =>
         referenced(entry.Id) ? $"backend {entry.Id} is still in a programmed service slot" : null;
 
+    // A full reconciliation may find a backend no longer desired while a programmed slot still points at it (the
+    // services reconciler has not rewritten that service yet): it stays until a later prune, like a deleted row.
+    protected override bool KeptOnPrune(int map, ReadOnlySpan<byte> key) => referenced(LbBackendKey.Read(key).BackendId);
+
+    protected override void Pruning(int map, ReadOnlySpan<byte> key) => _inMaps.Remove(LbBackendKey.Read(key).BackendId);
+
     protected override int MapIndex(LbBackendEntry entry) =>
         entry.Address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 1 : 0;
 

@@ -145,7 +145,16 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
             {
                 keep.Add(EntryBytes.From(batches[map].Key(i)));
             }
-            _maps[map].Prune((key, _) => keep.Contains(EntryBytes.From(key)));
+            var index = map;
+            _maps[map].Prune((key, _) =>
+            {
+                if (keep.Contains(EntryBytes.From(key)) || KeptOnPrune(index, key))
+                {
+                    return true;
+                }
+                Pruning(index, key);
+                return false;
+            });
         }
         return Task.CompletedTask;
     }
@@ -161,6 +170,17 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
 
     /// <summary>Appends keys an earlier version of the row wrote that the new one no longer has.</summary>
     protected virtual void AppendStale(TEntry entry, int row, MapBatch batch)
+    {
+    }
+
+    /// <summary>
+    /// Whether an entry no desired row claims must still stay in map <paramref name="map"/> for now (a later full
+    /// reconciliation prunes it once nothing needs it).
+    /// </summary>
+    protected virtual bool KeptOnPrune(int map, ReadOnlySpan<byte> key) => false;
+
+    /// <summary>Called for each entry a prune is about to delete from map <paramref name="map"/>.</summary>
+    protected virtual void Pruning(int map, ReadOnlySpan<byte> key)
     {
     }
 
