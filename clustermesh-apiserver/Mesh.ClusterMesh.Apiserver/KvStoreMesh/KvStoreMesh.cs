@@ -12,8 +12,9 @@ namespace Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 /// several replicas, <see cref="IRemoteOwnership"/> lets exactly one of them reflect each remote. Ready like Cilium's
 /// kvstoremesh: once every remote present at start is synced, except those that did not connect within the
 /// per-cluster timeout, or regardless after the global timeout; once ready, it stays ready. The remotes this replica
-/// reflects hold distinct cluster IDs (<see cref="ClusterIdReservations"/>): a remote whose ID is taken waits, refused,
-/// until the holder is removed, disconnected or changes its ID.
+/// reflects hold distinct cluster IDs (<see cref="ClusterIdReservations"/>, and across replicas the claims of
+/// <see cref="IRemoteOwnership.ClaimClusterIdAsync"/>): a remote whose ID is taken waits, refused, until the holder is
+/// removed, disconnected or changes its ID.
 /// </summary>
 public sealed partial class KvStoreMesh
 {

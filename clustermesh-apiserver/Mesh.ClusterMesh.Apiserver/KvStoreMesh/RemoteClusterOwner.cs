@@ -199,7 +199,7 @@ internal sealed partial class RemoteClusterOwner
 
     private Term StartTerm(OwnershipTerm ownership, RemoteClusterConfig config)
     {
-        var reflector = new RemoteClusterReflector(_name, _local, _options.Limits, _options.LocalClusterId, _time, _loggers, ownership.Fence, _metrics, _clusterIds);
+        var reflector = new RemoteClusterReflector(_name, _local, _options.Limits, _options.LocalClusterId, _time, _loggers, ownership.Fence, _metrics, _clusterIds, _ownership);
         _ = reflector.ConnectedTask.ContinueWith(_ => _connected.TrySetResult(), TaskScheduler.Default);
         _ = reflector.ReadyTask.ContinueWith(_ => _synced.TrySetResult(), TaskScheduler.Default);
         var term = new Term(this, ownership, reflector);
@@ -217,6 +217,19 @@ internal sealed partial class RemoteClusterOwner
         }
         // Only once this replica no longer reflects it (and a removed remote is drained) may another remote use the ID.
         _clusterIds.Release(_name);
+        if (drain)
+        {
+            // Removed: its claim among the replicas goes too. Otherwise the next owner takes the claim over (it is
+            // this remote's); a claim whose remote nobody owns any more is stale and taken over anyway.
+            try
+            {
+                await _ownership.ReleaseClusterIdAsync(_name, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogClaimReleaseFailed(_name, e.Message);
+            }
+        }
         Volatile.Write(ref _reflector, null);
         await (release ? term.Ownership.ReleaseAsync() : term.Ownership.DisposeAsync());
     }
@@ -339,4 +352,7 @@ internal sealed partial class RemoteClusterOwner
             _stop.Dispose();
         }
     }
+
+    [LoggerMessage(EventId = 5127, Level = LogLevel.Warning, Message = "Releasing the cluster ID claim of removed remote cluster {Cluster} failed: {Reason} (it is stale and will be taken over)")]
+    private partial void LogClaimReleaseFailed(string cluster, string reason);
 }

@@ -1,3 +1,4 @@
+using Mesh.ClusterMesh.Apiserver.KvStoreMesh.Ownership;
 using Mesh.ClusterMesh.Config;
 using Mesh.KvStore.Backend;
 using Mesh.KvStore.Cilium.Codecs;
@@ -30,6 +31,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
     private readonly IKvStore _local;
     private readonly IReadOnlyList<TxnCompare> _fence;
     private readonly ClusterIdReservations? _reservations;
+    private readonly IRemoteOwnership? _claims;
     private readonly IKvStore? _remote;
     private readonly ClusterLimits _limits;
     private readonly uint _localClusterId;
@@ -55,6 +57,7 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
 
     // fence: compares added to every local write (the owner key of this term); empty for a single replica.
     // reservations: the cluster IDs of the other remotes; null checks no uniqueness (a single fixed remote).
+    // claims: the same across replicas (each reflects only some remotes); null when this process sees them all.
     public RemoteClusterReflector(
         string name,
         IKvStore local,
@@ -64,13 +67,15 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
         ILoggerFactory loggers,
         IReadOnlyList<TxnCompare>? fence = null,
         SyncStoreMetrics? metrics = null,
-        ClusterIdReservations? reservations = null)
+        ClusterIdReservations? reservations = null,
+        IRemoteOwnership? claims = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         _name = name;
         _local = local ?? throw new ArgumentNullException(nameof(local));
         _fence = fence ?? [];
         _reservations = reservations;
+        _claims = claims;
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _localClusterId = localClusterId;
         _time = time ?? throw new ArgumentNullException(nameof(time));
@@ -293,6 +298,12 @@ public sealed partial class RemoteClusterReflector : IAsyncDisposable
                     {
                         // Cached next to the holder, its identities and IPs would be taken for the holder's.
                         reason = refused.Refusal!;
+                    }
+                    else if (_claims is not null && await _claims.ClaimClusterIdAsync(_name, config!.Id, cancellationToken) is { } holder)
+                    {
+                        // The holder is reflected by another replica.
+                        _reservations?.Release(_name);
+                        reason = $"cluster ID {config.Id} is already used by remote cluster '{holder}' (reflected by another replica)";
                     }
                     else
                     {

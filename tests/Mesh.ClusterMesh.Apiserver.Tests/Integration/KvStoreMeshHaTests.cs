@@ -94,6 +94,81 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
         }
     }
 
+    [EtcdFact]
+    public async Task TwoRemotesWithOneIdOnDifferentReplicas_SecondRefusedUntilTheFirstIsRemoved()
+    {
+        await using var etcd2 = await EtcdFixture.StartAsync();
+        await using var etcd3 = await EtcdFixture.StartAsync();
+        await using var localEtcd = await EtcdFixture.StartAsync();
+        await SeedClusterAsync(etcd2, "cluster2", "10.2.0.1");
+        await SeedClusterAsync(etcd3, "cluster3", "10.3.0.1");
+        await using var observerBackend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = localEtcd.ClientEndpoints }));
+        await using var observer = KvStoreFactory.Create(observerBackend);
+        using var stop = new CancellationTokenSource();
+        // Each replica reflects one of them: only the replicas together know both IDs.
+        var a = Replica.Start("replica-a", localEtcd, new RemoteClusterConfig("cluster2", new EtcdClientOptions { Endpoints = etcd2.ClientEndpoints }), stop.Token);
+        await Eventually.UntilAsync(() => a.Status is { Owned: true, Ready: true }, Patience, "cluster2 reflected by replica-a");
+        var b = Replica.Start("replica-b", localEtcd, new RemoteClusterConfig("cluster3", new EtcdClientOptions { Endpoints = etcd3.ClientEndpoints }), stop.Token);
+        try
+        {
+            await Eventually.UntilAsync(() => b.Status is { Owned: true, Failures: >= 2 }, Patience, "cluster3 refused and retried on replica-b");
+            b.Status.LastError.Should().Be("cluster ID 7 is already used by remote cluster 'cluster2' (reflected by another replica)");
+            b.Status.Ready.Should().BeFalse();
+            (await observer.ListPrefixAsync(CiliumKeys.CachePrefixFor(CiliumResource.Ips, "cluster3"), CancellationToken.None)).Entries.Should().BeEmpty("nothing of a refused remote is cached");
+
+            // cluster2 leaves replica-a's configuration: drained, its claim released, cluster3 gets in on its next retry.
+            a.Changes.TryWrite(new ClusterConfigChange(ClusterConfigChangeKind.Removed, "cluster2", null));
+            await Eventually.UntilAsync(() => b.Status is { Ready: true, LastError: null }, Patience, "cluster3 reflected after cluster2 left");
+            (await observer.ListPrefixAsync(CiliumKeys.CachePrefixFor(CiliumResource.Ips, "cluster3"), CancellationToken.None)).Entries.Should().ContainSingle();
+            var claim = await observer.GetAsync("cilium/.kvstoremesh-owners-cluster-ids/7", CancellationToken.None);
+            Encoding.UTF8.GetString(claim!.Value.Span).Should().Be("cluster3");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+    }
+
+    [EtcdFact]
+    public async Task ClaimClusterId_HeldByAnOwnedRemote_RefusedStaleClaimTakenOverOldIdGivenBack()
+    {
+        await using var localEtcd = await EtcdFixture.StartAsync();
+        await using var backend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = localEtcd.ClientEndpoints }));
+        var ownership = new EtcdRemoteOwnership(backend, new EtcdRemoteOwnershipOptions { Holder = "replica-a", Ttl = OwnerTtl }, TimeProvider.System, NullLogger<EtcdRemoteOwnership>.Instance);
+        await using var store = KvStoreFactory.Create(backend);
+        const string Claims = "cilium/.kvstoremesh-owners-cluster-ids/";
+
+        // "ghost" claimed 7, and some replica still owns it: refused.
+        await store.UpdateAsync(Claims + "7", Encoding.UTF8.GetBytes("ghost"), withLease: false, CancellationToken.None);
+        await store.UpdateAsync("cilium/.kvstoremesh-owners/ghost", Encoding.UTF8.GetBytes("replica-b"), withLease: false, CancellationToken.None);
+        (await ownership.ClaimClusterIdAsync("cluster3", 7, CancellationToken.None)).Should().Be("ghost");
+
+        // Nobody owns "ghost" any more: its claim is stale and taken over.
+        await store.DeleteAsync("cilium/.kvstoremesh-owners/ghost", CancellationToken.None);
+        (await ownership.ClaimClusterIdAsync("cluster3", 7, CancellationToken.None)).Should().BeNull();
+        (await ownership.ClaimClusterIdAsync("cluster3", 7, CancellationToken.None)).Should().BeNull("claiming its own ID again");
+
+        // A new ID gives the old one back; releasing gives up the last.
+        (await ownership.ClaimClusterIdAsync("cluster3", 9, CancellationToken.None)).Should().BeNull();
+        (await store.ListPrefixAsync(Claims, CancellationToken.None)).Entries.Select(e => e.Key).Should().Equal(Claims + "9");
+        await ownership.ReleaseClusterIdAsync("cluster3", CancellationToken.None);
+        (await store.ListPrefixAsync(Claims, CancellationToken.None)).Entries.Should().BeEmpty();
+    }
+
+    private static async Task SeedClusterAsync(EtcdFixture etcd, string cluster, string ip)
+    {
+        await using var backend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints }));
+        await using var remote = KvStoreFactory.Create(backend);
+        await remote.UpdateAsync(CiliumKeys.ClusterConfig(cluster), CiliumClusterConfigCodec.Encode(new CiliumClusterConfig(7, new ClusterCapabilities { SyncedCanaries = true })), withLease: false, CancellationToken.None);
+        await remote.UpdateAsync(CiliumKeys.Ip(ip), Encoding.UTF8.GetBytes($$"""{"IP":"{{ip}}","ID":458852}"""), withLease: false, CancellationToken.None);
+        foreach (var resource in Enum.GetValues<CiliumResource>())
+        {
+            await remote.UpdateAsync(CiliumKeys.SyncCanary(cluster, CiliumKeys.CanarySuffix(resource, cached: false)), KvTimestamp.Encode(DateTimeOffset.UnixEpoch), withLease: false, CancellationToken.None);
+        }
+    }
+
     private static async Task<TxnCompare> FenceAsync(IKvStore local)
     {
         var owner = await local.ListPrefixAsync(OwnerKey, CancellationToken.None);
@@ -132,9 +207,10 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
     {
         private readonly Task _run;
 
-        private Replica(string name, PartitionableBackend backend, IKvStore local, KvStoreMesh.KvStoreMesh mesh, Task run)
+        private Replica(string name, PartitionableBackend backend, IKvStore local, KvStoreMesh.KvStoreMesh mesh, ChannelWriter<ClusterConfigChange> changes, Task run)
         {
             Name = name;
+            Changes = changes;
             Backend = backend;
             Local = local;
             Mesh = mesh;
@@ -142,6 +218,9 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
         }
 
         public string Name { get; }
+
+        /// <summary>This replica's view of the config directory: post a change to add, change or remove a remote.</summary>
+        public ChannelWriter<ClusterConfigChange> Changes { get; }
 
         public PartitionableBackend Backend { get; }
 
@@ -170,7 +249,7 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
             var changes = Channel.CreateUnbounded<ClusterConfigChange>();
             changes.Writer.TryWrite(new ClusterConfigChange(ClusterConfigChangeKind.Added, config.Name, config));
             changes.Writer.TryWrite(ClusterConfigChange.InitialScanDone);
-            return new Replica(name, backend, local, mesh, mesh.RunAsync(changes.Reader.ReadAllAsync(stop), stop));
+            return new Replica(name, backend, local, mesh, changes.Writer, mesh.RunAsync(changes.Reader.ReadAllAsync(stop), stop));
         }
 
         public async ValueTask DisposeAsync()

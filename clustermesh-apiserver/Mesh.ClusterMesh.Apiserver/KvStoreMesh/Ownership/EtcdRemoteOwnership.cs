@@ -63,6 +63,67 @@ public sealed partial class EtcdRemoteOwnership : IRemoteOwnership
         }
     }
 
+    /// <summary>
+    /// The claim is a key per ID holding the remote's name, created only if absent. A claim whose remote has no
+    /// owner key any more (no replica reflects it: removed, or its replica died) is stale and taken over, compared on
+    /// its mod revision so two replicas cannot both take it.
+    /// </summary>
+    public async Task<string?> ClaimClusterIdAsync(string remote, uint id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(remote);
+        var key = _options.ClusterIdKey(id);
+        var name = Encoding.UTF8.GetBytes(remote);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await _backend.RangeAsync(new RangeRequest(key), cancellationToken);
+            TxnCompare condition;
+            if (current.Kvs.Count == 0)
+            {
+                condition = TxnCompare.Missing(key);
+            }
+            else
+            {
+                var holder = Encoding.UTF8.GetString(current.Kvs[0].Value.Span);
+                if (string.Equals(holder, remote, StringComparison.Ordinal))
+                {
+                    await ReleaseOtherIdsAsync(remote, key, cancellationToken);
+                    return null;
+                }
+                var owner = await _backend.RangeAsync(new RangeRequest(_options.KeyFor(holder)) { CountOnly = true }, cancellationToken);
+                if (owner.Count > 0)
+                {
+                    return holder;
+                }
+                condition = TxnCompare.ModRevision(key, CompareResult.Equal, current.Kvs[0].ModRevision);
+            }
+            var txn = await _backend.TxnAsync(new TxnRequest([condition], [new TxnOperation.Put(key, name)], []), cancellationToken);
+            if (txn.Succeeded)
+            {
+                LogClusterIdClaimed(remote, id);
+                await ReleaseOtherIdsAsync(remote, key, cancellationToken);
+                return null;
+            }
+            // Someone else changed the claim meanwhile: look again.
+        }
+        throw new KvUnavailableException($"cluster ID {id}: the claim kept changing under {remote}'s attempts");
+    }
+
+    public Task ReleaseClusterIdAsync(string remote, CancellationToken cancellationToken) => ReleaseOtherIdsAsync(remote, keep: null, cancellationToken);
+
+    /// <summary>Deletes <paramref name="remote"/>'s claims except <paramref name="keep"/>, each only while it is still its.</summary>
+    private async Task ReleaseOtherIdsAsync(string remote, string? keep, CancellationToken cancellationToken)
+    {
+        var claims = await _backend.RangeAsync(RangeRequest.Prefix(_options.ClusterIdPrefix), cancellationToken);
+        var name = Encoding.UTF8.GetBytes(remote);
+        foreach (var claim in claims.Kvs)
+        {
+            if (claim.Key != keep && claim.Value.Span.SequenceEqual(name))
+            {
+                await _backend.TxnAsync(new TxnRequest([TxnCompare.ValueIs(claim.Key, CompareResult.Equal, name)], [new TxnOperation.Delete(claim.Key)], []), cancellationToken);
+            }
+        }
+    }
+
     private async Task WaitForDeletionAsync(string key, long fromRevision, CancellationToken cancellationToken)
     {
         // Bounded by a TTL, so a missed event (a broken watch) costs at most one TTL before trying again.
@@ -185,4 +246,7 @@ public sealed partial class EtcdRemoteOwnership : IRemoteOwnership
 
     [LoggerMessage(EventId = 5125, Level = LogLevel.Warning, Message = "Acquiring ownership of remote cluster {Cluster} failed: {Reason}; retrying")]
     private partial void LogAcquireFailed(string cluster, string reason);
+
+    [LoggerMessage(EventId = 5126, Level = LogLevel.Information, Message = "Remote cluster {Cluster} claimed cluster ID {Id} among all replicas")]
+    private partial void LogClusterIdClaimed(string cluster, uint id);
 }

@@ -13,4 +13,9 @@ public sealed record EtcdRemoteOwnershipOptions
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(15);
 
     public string KeyFor(string remote) => $"{Prefix.TrimEnd('/')}/{remote}";
+
+    /// <summary>Cluster ID claims live next to the owner keys: <c>&lt;prefix&gt;-cluster-ids/&lt;id&gt;</c>, value the remote's name.</summary>
+    public string ClusterIdPrefix => $"{Prefix.TrimEnd('/')}-cluster-ids/";
+
+    public string ClusterIdKey(uint id) => ClusterIdPrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
