@@ -20,6 +20,9 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     private MapBatch[]? _stale;
     private MapBatch[]? _deletes;
 
+    /// <summary>Rows encoded and written per syscall: their keys and values (tens to hundreds of KiB) stay in the cache.</summary>
+    private const int RowsPerChunk = 4096;
+
     protected MapOperations(IReadOnlyList<ProgrammedMap> maps) => _maps = maps;
 
     /// <summary>Told when a row reaches its map, to close the propagation clock of its remote change.</summary>
@@ -39,60 +42,82 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
         ArgumentNullException.ThrowIfNull(rows);
         var started = Time.GetTimestamp();
         var cpuStarted = ThreadCpuClock.Now;
-        var batches = Reused(ref _updates, rows.Count);
-        var stale = Reused(ref _stale, 64);
         var errors = new List<RowError<Desired<TEntry>>>();
+        var entries = new int[_maps.Count];
+        var failed = new string?[_maps.Count];
         BeginBatch();
-        for (var row = 0; row < rows.Count; row++)
+        // Encoded and written a chunk of rows at a time: the chunk's buffers are still in the cache when the kernel
+        // copies them in (a 65k-row round encoded whole is megabytes the syscall would read back cold).
+        for (var first = 0; first < rows.Count; first += RowsPerChunk)
         {
-            if (NotReady(rows[row].Entry) is { } reason)
+            var end = Math.Min(rows.Count, first + RowsPerChunk);
+            var batches = Reused(ref _updates, Math.Min(rows.Count, RowsPerChunk));
+            var stale = Reused(ref _stale, 64);
+            for (var row = first; row < end; row++)
             {
-                errors.Add(new RowError<Desired<TEntry>>(rows[row], reason));
-                continue;
-            }
-            var map = MapIndex(rows[row].Entry);
-            AppendEntries(rows[row].Entry, row, batches[map]);
-            AppendStale(rows[row].Entry, row, stale[map]);
-        }
-        for (var map = 0; map < _maps.Count; map++)
-        {
-            if (_maps[map].Write(batches[map]) is { } failure)
-            {
-                // Nothing after the failing element was applied: every row from there on is retried.
-                var failedRows = new SortedSet<int>();
-                for (var i = failure.Index; i < batches[map].Count; i++)
+                if (NotReady(rows[row].Entry) is { } reason)
                 {
-                    failedRows.Add(batches[map].RowOf(i));
+                    errors.Add(new RowError<Desired<TEntry>>(rows[row], reason));
+                    continue;
                 }
-                errors.AddRange(failedRows.Select(r => new RowError<Desired<TEntry>>(rows[r], failure.Error)));
-                continue;
-            }
-            _maps[map].Delete(stale[map]);
-            var propagation = Propagation is { Pending: > 0 } tracker ? tracker : null;
-            BeginWritten();
-            try
-            {
-                for (var i = 0; i < batches[map].Count; i++)
+                var map = MapIndex(rows[row].Entry);
+                if (failed[map] is { } earlier)
                 {
-                    // A row's entries are consecutive: report each row once.
-                    if (i == 0 || batches[map].RowOf(i) != batches[map].RowOf(i - 1))
+                    // An earlier chunk failed on this map: nothing after the failing element is written this round.
+                    errors.Add(new RowError<Desired<TEntry>>(rows[row], earlier));
+                    continue;
+                }
+                AppendEntries(rows[row].Entry, row, batches[map]);
+                AppendStale(rows[row].Entry, row, stale[map]);
+            }
+            for (var map = 0; map < _maps.Count; map++)
+            {
+                entries[map] += batches[map].Count;
+                if (_maps[map].Write(batches[map]) is { } failure)
+                {
+                    // Nothing after the failing element was applied: every row from there on is retried.
+                    var failedRows = new SortedSet<int>();
+                    for (var i = failure.Index; i < batches[map].Count; i++)
                     {
-                        var entry = rows[batches[map].RowOf(i)].Entry;
-                        Written(entry);
-                        if (propagation is not null && PropagationKey(entry) is { } key)
-                        {
-                            propagation.Programmed(key);
-                        }
+                        failedRows.Add(batches[map].RowOf(i));
+                    }
+                    errors.AddRange(failedRows.Select(r => new RowError<Desired<TEntry>>(rows[r], failure.Error)));
+                    failed[map] = failure.Error;
+                    continue;
+                }
+                _maps[map].Delete(stale[map]);
+                Report(rows, batches[map]);
+            }
+        }
+        AttributeTime(entries, started, cpuStarted);
+        return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
+    }
+
+    /// <summary>Tells the subclass and the propagation clock about each row whose entries in <paramref name="batch"/> were written.</summary>
+    private void Report(IReadOnlyList<Desired<TEntry>> rows, MapBatch batch)
+    {
+        var propagation = Propagation is { Pending: > 0 } tracker ? tracker : null;
+        BeginWritten();
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                // A row's entries are consecutive: report each row once.
+                if (i == 0 || batch.RowOf(i) != batch.RowOf(i - 1))
+                {
+                    var entry = rows[batch.RowOf(i)].Entry;
+                    Written(entry);
+                    if (propagation is not null && PropagationKey(entry) is { } key)
+                    {
+                        propagation.Programmed(key);
                     }
                 }
             }
-            finally
-            {
-                EndWritten();
-            }
         }
-        AttributeTime(batches, started, cpuStarted);
-        return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
+        finally
+        {
+            EndWritten();
+        }
     }
 
     public Task<IReadOnlyList<RowError<Desired<TEntry>>>> DeleteBatchAsync(IReadOnlyList<Desired<TEntry>> rows, CancellationToken cancellationToken)
@@ -126,7 +151,7 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
                 propagation.Programmed(key);
             }
         }
-        AttributeTime(batches, started, cpuStarted);
+        AttributeTime([.. batches.Select(b => b.Count)], started, cpuStarted);
         return Task.FromResult<IReadOnlyList<RowError<Desired<TEntry>>>>(errors);
     }
 
@@ -219,24 +244,20 @@ internal abstract class MapOperations<TEntry> : IBatchReconcilerOperations<Desir
     protected virtual object? PropagationKey(TEntry entry) => null;
 
     /// <summary>Shares the round's time among the maps in proportion to the entries each got.</summary>
-    private void AttributeTime(MapBatch[] batches, long started, TimeSpan cpuStarted)
+    private void AttributeTime(int[] entries, long started, TimeSpan cpuStarted)
     {
         var elapsed = Time.GetElapsedTime(started);
         var cpu = ThreadCpuClock.Now - cpuStarted;
-        var total = 0;
-        foreach (var batch in batches)
-        {
-            total += batch.Count;
-        }
+        var total = entries.Sum();
         if (total == 0)
         {
             return;
         }
         for (var map = 0; map < _maps.Count; map++)
         {
-            if (batches[map].Count > 0)
+            if (entries[map] > 0)
             {
-                _maps[map].AddProgrammingTime(elapsed * batches[map].Count / total, cpu * batches[map].Count / total);
+                _maps[map].AddProgrammingTime(elapsed * entries[map] / total, cpu * entries[map] / total);
             }
         }
     }
