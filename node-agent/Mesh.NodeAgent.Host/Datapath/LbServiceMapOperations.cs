@@ -11,7 +11,7 @@ namespace Mesh.NodeAgent.Host.Datapath;
 /// </summary>
 internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 {
-    private readonly Dictionary<LbFrontendKey, int> _slots = [];
+    // The backend IDs each programmed service's slots hold (its slot count too); only the reconciler's thread uses it.
     private readonly Dictionary<LbFrontendKey, ValueList<uint>> _programmed = [];
     private readonly Dictionary<uint, int> _references = [];
     private readonly Func<Func<uint, bool>> _backendsProgrammed;
@@ -29,7 +29,6 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
         _backendsProgrammed = backendsProgrammed;
         foreach (var entry in LbEncoding.RecoverServices(services4.Found, services6.Found))
         {
-            _slots[entry.Key] = entry.BackendIds.Count;
             SetProgrammed(entry.Key, ValueList<uint>.From([.. entry.BackendIds]));
         }
     }
@@ -77,12 +76,10 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     protected override void AppendStale(LbServiceEntry entry, int row, MapBatch batch)
     {
-        if (_slots.TryGetValue(entry.Key, out var before))
+        var before = SlotCount(entry.Key);
+        for (var slot = entry.BackendIds.Count + 1; slot <= before; slot++)
         {
-            for (var slot = entry.BackendIds.Count + 1; slot <= before; slot++)
-            {
-                LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(batch.Append(row)));
-            }
+            LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(batch.Append(row)));
         }
     }
 
@@ -90,7 +87,7 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
     {
         // Slot 0 first: once it is gone no packet looks at the slots.
         LbEncoding.WriteServiceKey(entry.Key, 0, batch.KeySpan(batch.Append(row)));
-        var slots = Math.Max(entry.BackendIds.Count, _slots.GetValueOrDefault(entry.Key));
+        var slots = Math.Max(entry.BackendIds.Count, SlotCount(entry.Key));
         for (var slot = 1; slot <= slots; slot++)
         {
             LbEncoding.WriteServiceKey(entry.Key, (ushort)slot, batch.KeySpan(batch.Append(row)));
@@ -113,17 +110,11 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     protected override void EndWritten() => Monitor.Exit(_references);
 
-    protected override void Written(LbServiceEntry entry)
-    {
-        _slots[entry.Key] = entry.BackendIds.Count;
-        SetProgrammedLocked(entry.Key, entry.BackendIds);
-    }
+    protected override void Written(LbServiceEntry entry) => SetProgrammedLocked(entry.Key, entry.BackendIds);
 
-    protected override void Removed(LbServiceEntry entry)
-    {
-        _slots.Remove(entry.Key);
-        SetProgrammed(entry.Key, ValueList<uint>.Empty);
-    }
+    protected override void Removed(LbServiceEntry entry) => SetProgrammed(entry.Key, ValueList<uint>.Empty);
+
+    private int SlotCount(LbFrontendKey key) => _programmed.TryGetValue(key, out var ids) ? ids.Count : 0;
 
     private void SetProgrammed(LbFrontendKey key, ValueList<uint> ids)
     {
@@ -135,11 +126,18 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     private void SetProgrammedLocked(LbFrontendKey key, ValueList<uint> ids)
     {
-        var old = _programmed.GetValueOrDefault(key);
+        // One lookup for read and write; an entry left empty is removed below.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_programmed, key, out _);
+        var old = slot;
         if (old == ids)
         {
+            if (ids.Count == 0)
+            {
+                _programmed.Remove(key);
+            }
             return;
         }
+        slot = ids;
         foreach (var id in old)
         {
             if (--_references[id] == 0)
@@ -155,10 +153,6 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
         if (ids.Count == 0)
         {
             _programmed.Remove(key);
-        }
-        else
-        {
-            _programmed[key] = ids;
         }
     }
 }
