@@ -18,6 +18,7 @@ public static class MeshCommandLine
         root.Subcommands.Add(ClusterMeshCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
         root.Subcommands.Add(Commands.Bgp.BgpCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         // Without a command there is nothing to do: show the commands and report a usage error.
         root.SetAction(parse =>
         {
