@@ -1,11 +1,13 @@
 using System.Net;
 using Mesh.ClusterMesh.Config;
 using Mesh.Testing;
+using Mesh.Testing.Etcd;
+using Mesh.Testing.Prerequisites;
 
 namespace Mesh.Cli.Tests;
 
 /// <summary>
-/// <c>mesh clustermesh connect|disconnect</c> against a real config directory: what connect writes is what the
+/// <c>mesh clustermesh connect|disconnect</c> against a real config directory (and <c>enable</c> against a real etcd): what connect writes is what the
 /// apiservers and agents read back; bad flags are named and write nothing.
 /// </summary>
 [Trait(TestCategory.Name, TestCategory.Unit)]
@@ -75,6 +77,23 @@ public sealed class ClusterMeshConnectTests : IDisposable
         noDirectory.Error.Should().Contain("does not exist");
 
         Directory.EnumerateFileSystemEntries(configDir).Should().BeEmpty();
+    }
+
+    [EtcdFact]
+    public async Task Enable_TlsEtcd_CiliumUsersCreatedAndAuthEnabled()
+    {
+        await using var etcd = await EtcdFixture.StartAsync(new EtcdOptions { Tls = true });
+        var root = etcd.RootClientCertificate!;
+
+        var (code, output, error) = await RunAsync(
+            "clustermesh", "enable", "--cluster-name", "cluster1", "--kvstore-endpoints", etcd.ClientEndpoint,
+            "--kvstore-tls-ca", root.CaPath, "--kvstore-tls-cert", root.CertificatePath, "--kvstore-tls-key", root.KeyPath, "--remote-cluster", "cluster2");
+
+        code.Should().Be(0, error);
+        output.Should().Contain("users root, admin-cluster1, local-cluster1, remote, remote-cluster2; authentication enabled");
+        var users = await etcd.Ctl.RunAsync("user", "list");
+        users.EnsureSuccess().StandardOutput.Should().Contain("remote-cluster2").And.Contain("admin-cluster1");
+        (await etcd.Ctl.RunAsync("auth", "status")).StandardOutput.Should().Contain("true");
     }
 
     private string Touch(string name)

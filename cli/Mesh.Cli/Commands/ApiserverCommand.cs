@@ -61,13 +61,14 @@ internal static class ApiserverCommand
         return command;
     }
 
-    private static Command EtcdInitCommand()
+    /// <summary><c>mesh apiserver etcd-init</c>; also <c>mesh clustermesh enable</c> (Cilium's CLI verb for the same step).</summary>
+    internal static Command EtcdInitCommand(string name = "etcd-init", string prefix = "mesh apiserver etcd-init")
     {
         var clusterName = new Option<string>("--cluster-name") { Description = "Name of the local cluster.", Required = true };
         var endpoints = EndpointsOption();
         var (ca, cert, key) = TlsOptions();
         var remotes = new Option<string[]>("--remote-cluster") { Description = "A peer that gets its own remote-<peer> user (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("etcd-init", "Prepare an etcd for clustermesh: Cilium's users and read-only roles, then enable authentication.")
+        var command = new Command(name, "Prepare an etcd for clustermesh: Cilium's users and read-only roles, then enable authentication.")
         {
             clusterName, endpoints, ca, cert, key, remotes,
         };
@@ -85,7 +86,7 @@ internal static class ApiserverCommand
             {
                 foreach (var error in errors)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"mesh apiserver etcd-init: {error}");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"{prefix}: {error}");
                 }
                 return MeshCommandLine.UsageError;
             }

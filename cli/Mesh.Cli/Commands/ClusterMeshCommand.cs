@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Mesh.Cli.Commands;
 
-/// <summary><c>mesh clustermesh status|connect|disconnect</c>; status reads <c>/v1/status</c> of one or more apiservers and reports connectivity like Cilium's CLI.</summary>
+/// <summary><c>mesh clustermesh status|enable|connect|disconnect</c>; status reads <c>/v1/status</c> of one or more apiservers and reports connectivity like Cilium's CLI.</summary>
 internal static class ClusterMeshCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -15,6 +15,7 @@ internal static class ClusterMeshCommand
     {
         var command = new Command("clustermesh", "Connect clusters and inspect the cluster mesh.");
         command.Subcommands.Add(StatusCommand());
+        command.Subcommands.Add(ApiserverCommand.EtcdInitCommand("enable", "mesh clustermesh enable"));
         command.Subcommands.Add(ClusterMeshConnectCommands.Connect());
         command.Subcommands.Add(ClusterMeshConnectCommands.Disconnect());
         return command;
