@@ -44,6 +44,7 @@ internal static class BgpInjectBench
             await n1.AddAddressAsync("eth-r0", "10.0.1.2/30");
             var run = await StartFrrAsync(r0, work);
             using var vty = new FrrVty(Path.Combine(run, "bgpd.vty"));
+            using var zebra = new FrrVty(Path.Combine(run, "zebra.vty"));
 
             // Mesh sender.
             using (var mesh = StartMeshChild(n1))
@@ -57,7 +58,7 @@ internal static class BgpInjectBench
                         for (var rep = -1; rep < reps; rep++)
                         {
                             Send(mesh, $"prepare {n} {(unique ? "unique" : "shared")}");
-                            var sample = Measure(vty, n, mesh.Id, () => mesh.StandardInput.WriteLine("add"), () => mesh.StandardInput.WriteLine("del"));
+                            var sample = Measure(vty, zebra, n, mesh.Id, () => mesh.StandardInput.WriteLine("add"), () => mesh.StandardInput.WriteLine("del"));
                             mesh.StandardOutput.ReadLine();
                             mesh.StandardOutput.ReadLine();
                             if (rep >= 0)
@@ -105,7 +106,7 @@ internal static class BgpInjectBench
                     await WaitAsync(() => vty.Neighbor(Sender) == ("Established", 0), TimeSpan.FromSeconds(60), "BIRD session after configure");
                     for (var rep = -1; rep < reps; rep++)
                     {
-                        var sample = Measure(vty, n, bird.Id, () => control.Command("enable bulk4"), () => control.Command("disable bulk4"));
+                        var sample = Measure(vty, zebra, n, bird.Id, () => control.Command("enable bulk4"), () => control.Command("disable bulk4"));
                         if (rep >= 0)
                         {
                             Add(results, ("BIRD", unique, n), sample);
@@ -133,7 +134,7 @@ internal static class BgpInjectBench
                         gobgp.Prepare(n, unique);
                         for (var rep = -1; rep < reps; rep++)
                         {
-                            var sample = Measure(vty, n, gobgp.ProcessId, () => gobgp.AddAsync().GetAwaiter().GetResult(), () => gobgp.WithdrawAllAsync().GetAwaiter().GetResult());
+                            var sample = Measure(vty, zebra, n, gobgp.ProcessId, () => gobgp.AddAsync().GetAwaiter().GetResult(), () => gobgp.WithdrawAllAsync().GetAwaiter().GetResult());
                             if (rep >= 0)
                             {
                                 Add(results, ("GoBGP", unique, n), sample);
@@ -153,7 +154,7 @@ internal static class BgpInjectBench
         return Report(results, sizes, reps, notes);
     }
 
-    private static Sample Measure(FrrVty vty, int n, int pid, Action add, Action withdraw)
+    private static Sample Measure(FrrVty vty, FrrVty zebra, int n, int pid, Action add, Action withdraw)
     {
         var updates = vty.UpdatesReceived(Sender);
         var cpu = ProcessStats.CpuSeconds(pid);
@@ -167,6 +168,9 @@ internal static class BgpInjectBench
         withdraw();
         Until(() => vty.Neighbor(Sender).Received == 0, "FRR withdrew all", () => vty.Neighbor(Sender).ToString());
         var withdrawSeconds = watch.Elapsed.TotalSeconds;
+        // The next sample starts on a quiet receiver: a fast withdrawal leaves bgpd's route processing and zebra's
+        // kernel route deletions running for a while, which would slow whatever comes next.
+        Until(() => vty.RibCount() == 0 && zebra.ZebraBgpRoutes() == 0, "FRR's RIB and zebra empty", () => $"rib {vty.RibCount()}, zebra {zebra.ZebraBgpRoutes()}");
         Thread.Sleep(200);
         return new Sample(seconds, withdrawSeconds, updateCount, cpuUsed);
     }

@@ -49,5 +49,23 @@ internal sealed class FrrVty : IDisposable
     public long UpdatesReceived(string address) =>
         Json($"show bgp neighbors {address} json")[address]?["messageStats"]?["updatesRecv"]?.GetValue<long>() ?? 0;
 
+    /// <summary>bgpd's RIB entries of the IPv4 unicast table (0 once every withdrawal has been processed).</summary>
+    public long RibCount() => Json("show bgp ipv4 unicast summary json")["ribCount"]?.GetValue<long>() ?? 0;
+
+    /// <summary>On zebra's vty: its BGP routes (RIB), 0 once the kernel routes of withdrawn prefixes are gone too.</summary>
+    public long ZebraBgpRoutes()
+    {
+        var total = 0L;
+        foreach (var line in Command("show ip route summary").Split('\n'))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 2 && fields[0] is "bgp" or "ebgp" or "ibgp" && long.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var routes))
+            {
+                total += routes;
+            }
+        }
+        return total;
+    }
+
     public void Dispose() => _socket.Dispose();
 }
