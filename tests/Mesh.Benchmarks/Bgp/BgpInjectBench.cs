@@ -357,6 +357,7 @@ internal static class BgpInjectBench
         [
             "receiver FRR 8.4 bgpd+zebra (deny-all out), senders one after the other in the same namespace, same run",
             "t_bgp: from the sender being told to originate until FRR's pfxRcd reaches N (vty polled every ~1 ms on one persistent connection)",
+            "every sample starts on a quiet receiver: after each withdrawal the bench waits until bgpd's RIB and zebra's BGP routes are empty, then 200 ms",
             "one warm-up round per sender and size is not recorded; Mesh: own process, 4 KB UPDATEs (no extended messages, like BIRD), routes built before t0; BIRD: 'enable bulk4' on its control socket",
             "GoBGP: gobgpd in the same namespace, one gRPC AddPathStream of 1,000-path requests built before t0, withdraw = one DeletePath of the IPv4 unicast family; sender CPU = gobgpd's",
             .. notes,
