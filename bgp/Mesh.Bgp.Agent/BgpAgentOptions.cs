@@ -29,6 +29,10 @@ public sealed record BgpAgentOptions
 
     public const int DefaultApiPort = 50151;
 
+    /// <summary>A router ID is a non-zero IPv4 address; null (taken from the node) is fine.</summary>
+    public static bool IsUsableRouterId(IPAddress? routerId) =>
+        routerId is null || (routerId.AddressFamily == AddressFamily.InterNetwork && !routerId.Equals(IPAddress.Any));
+
     /// <summary>Every problem with the options, empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -38,7 +42,7 @@ public sealed record BgpAgentOptions
             errors.Add("--node-name is required");
         }
 
-        if (RouterId is not null && (RouterId.AddressFamily != AddressFamily.InterNetwork || RouterId.Equals(IPAddress.Any)))
+        if (!IsUsableRouterId(RouterId))
         {
             errors.Add($"--router-id {RouterId} must be a non-zero IPv4 address");
         }

@@ -67,7 +67,11 @@ public sealed record AgentHostOptions
         }
         if (Bgp is not null)
         {
-            errors.AddRange((Bgp with { NodeName = Agent.NodeName }).Validate().Select(e => e.Replace("--router-id", "--bgp-router-id", StringComparison.Ordinal)));
+            // The speaker runs for the agent's node (named by --node-name, checked above); only its own flags remain.
+            if (!BgpAgentOptions.IsUsableRouterId(Bgp.RouterId))
+            {
+                errors.Add($"--bgp-router-id {Bgp.RouterId} must be a non-zero IPv4 address");
+            }
             if (Bgp.ApiEndPoint is { } api && IPAddress.TryParse(HealthAddress, out var health) && api.Address.Equals(health) && api.Port == HealthPort)
             {
                 errors.Add($"--bgp-api {api} is the health endpoint's address too");

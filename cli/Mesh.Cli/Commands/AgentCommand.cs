@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Bgp.Agent;
@@ -99,16 +98,7 @@ internal static class AgentCommand
     /// <summary>The BGP flags as speaker options; unusable values are added to <paramref name="problems"/> by flag.</summary>
     private static BgpAgentOptions BgpOptions(string? routerId, string api, string secretsNamespace, List<string> problems)
     {
-        IPAddress? id = null;
-        if (routerId is not null && !IPAddress.TryParse(routerId, out id))
-        {
-            problems.Add($"--bgp-router-id '{routerId}' is not an IP address");
-        }
-        IPEndPoint? endPoint = null;
-        if (api != "none" && !Bgp.BgpCommand.TryEndPoint(api, out endPoint))
-        {
-            problems.Add($"--bgp-api '{api}' is not host:port");
-        }
+        var (id, endPoint) = Bgp.BgpCommand.SpeakerFlags(routerId, "--bgp-router-id", api, "--bgp-api", problems);
         if (string.IsNullOrWhiteSpace(secretsNamespace))
         {
             problems.Add("--bgp-secrets-namespace is empty");
@@ -125,15 +115,10 @@ internal static class AgentCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            string body;
-            try
+            var (body, error) = await FetchStatusAsync(parse.GetValue(agent)!, cancellationToken);
+            if (body is null)
             {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-                body = await http.GetStringAsync(new Uri(new Uri(parse.GetValue(agent)!), "/v1/status"), cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"mesh agent status: cannot reach {parse.GetValue(agent)}: {e.Message} (is 'mesh agent' running with that --health-port?)");
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"mesh agent status: cannot reach {parse.GetValue(agent)}: {error} (is 'mesh agent' running with that --health-port?)");
                 return 1;
             }
             if (parse.GetValue(format) == "json")
@@ -145,6 +130,20 @@ internal static class AgentCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A running agent's <c>/v1/status</c> document, or why it could not be read.</summary>
+    internal static async Task<(string? Body, string? Error)> FetchStatusAsync(string agentUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            return (await http.GetStringAsync(new Uri(new Uri(agentUrl), "/v1/status"), cancellationToken), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException)
+        {
+            return (null, e.Message);
+        }
     }
 
     /// <summary>The agent-side status text (spec §5.6): one line per remote cluster, then tables and reconcilers.</summary>

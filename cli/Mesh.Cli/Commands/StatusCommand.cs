@@ -37,14 +37,13 @@ internal static class StatusCommand
                 return MeshCommandLine.UsageError;
             }
 
+            var (body, agentError) = await AgentCommand.FetchStatusAsync(agentUri.ToString(), cancellationToken);
             JsonObject? agentStatus = null;
-            string? agentError = null;
             try
             {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-                agentStatus = JsonNode.Parse(await http.GetStringAsync(new Uri(agentUri, "/v1/status"), cancellationToken)) as JsonObject;
+                agentStatus = body is null ? null : JsonNode.Parse(body) as JsonObject;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+            catch (JsonException e)
             {
                 agentError = e.Message;
             }

@@ -105,14 +105,8 @@ internal sealed partial class RemoteClusterWatcher
         {
             config = previous._config;
         }
-        if (config is not null)
-        {
-            // Stores on the prefixes the previous config was read from, so the relist compares like with like.
-            Current = (NewNodes(config.Capabilities.Cached, _loggers), NewServices(config.Capabilities.Cached, _loggers), NewIps(config.Capabilities.Cached, _loggers));
-            _identities = RemoteIdentityFeed.Create(_name, config.Capabilities.Cached, () => _validator, _writers, _loggers);
-        }
-        Current = (Carry(previous.Current.Nodes, Current.Nodes), Carry(previous.Current.Services, Current.Services), Carry(previous.Current.Ips, Current.Ips));
-        _identities = Carry(previous._identities, _identities);
+        // On the prefixes the previous config was read from, so the relist compares like with like.
+        FollowOn(config?.Capabilities.Cached ?? false, previous.Current, previous._identities);
         lock (_gate)
         {
             _config = config;
@@ -239,11 +233,7 @@ internal sealed partial class RemoteClusterWatcher
         {
             // The data moves between the remote's own prefixes and KVStoreMesh's cache: follow it there, keeping
             // the known entries so the relist sweeps only what is really gone.
-            Current = (
-                Carry(Current.Nodes, NewNodes(config.Capabilities.Cached, _loggers)),
-                Carry(Current.Services, NewServices(config.Capabilities.Cached, _loggers)),
-                Carry(Current.Ips, NewIps(config.Capabilities.Cached, _loggers)));
-            _identities = Carry(_identities, RemoteIdentityFeed.Create(_name, config.Capabilities.Cached, () => _validator, _writers, _loggers));
+            FollowOn(config.Capabilities.Cached, Current, _identities);
         }
         lock (_gate)
         {
@@ -341,6 +331,19 @@ internal sealed partial class RemoteClusterWatcher
         Current.Services.Drain();
         Current.Ips.Drain();
         _identities.Drain();
+    }
+
+    /// <summary>New stores on the remote's own or KVStoreMesh's cached prefixes, seeded with what the given ones know.</summary>
+    private void FollowOn(
+        bool cached,
+        (WatchStore<ClusterNode> Nodes, WatchStore<ClusterService> Services, WatchStore<IpIdentityPair> Ips) known,
+        WatchStore<IdentityLabels> identities)
+    {
+        Current = (
+            Carry(known.Nodes, NewNodes(cached, _loggers)),
+            Carry(known.Services, NewServices(cached, _loggers)),
+            Carry(known.Ips, NewIps(cached, _loggers)));
+        _identities = Carry(identities, RemoteIdentityFeed.Create(_name, cached, () => _validator, _writers, _loggers));
     }
 
     private static WatchStore<T> Carry<T>(WatchStore<T> from, WatchStore<T> to)

@@ -50,18 +50,7 @@ internal static class BgpCommand
         {
             var error = parse.InvocationConfiguration.Error;
             var problems = new List<string>();
-            IPAddress? id = null;
-            if (parse.GetValue(routerId) is { } text && !IPAddress.TryParse(text, out id))
-            {
-                problems.Add($"--router-id '{text}' is not an IP address");
-            }
-
-            IPEndPoint? apiEndPoint = null;
-            var apiText = parse.GetValue(api)!;
-            if (apiText != "none" && !TryEndPoint(apiText, out apiEndPoint))
-            {
-                problems.Add($"--api '{apiText}' is not host:port");
-            }
+            var (id, apiEndPoint) = SpeakerFlags(parse.GetValue(routerId), "--router-id", parse.GetValue(api)!, "--api", problems);
 
             var directory = parse.GetValue(manifests)!;
             if (!Directory.Exists(directory))
@@ -274,6 +263,25 @@ internal static class BgpCommand
             await error.WriteLineAsync($"mesh bgp {name}: the control API at {text} did not answer in time");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// A speaker's router-ID and control-API flags (<c>mesh bgp run</c>, <c>mesh agent --enable-bgp-control-plane</c>):
+    /// unusable values are added to <paramref name="problems"/> under the caller's flag names; "none" turns the API off.
+    /// </summary>
+    internal static (IPAddress? RouterId, IPEndPoint? Api) SpeakerFlags(string? routerId, string routerIdFlag, string api, string apiFlag, List<string> problems)
+    {
+        IPAddress? id = null;
+        if (routerId is not null && !IPAddress.TryParse(routerId, out id))
+        {
+            problems.Add($"{routerIdFlag} '{routerId}' is not an IP address");
+        }
+        IPEndPoint? endPoint = null;
+        if (api != "none" && !TryEndPoint(api, out endPoint))
+        {
+            problems.Add($"{apiFlag} '{api}' is not host:port");
+        }
+        return (id, endPoint);
     }
 
     internal static bool TryEndPoint(string text, out IPEndPoint? endPoint)
