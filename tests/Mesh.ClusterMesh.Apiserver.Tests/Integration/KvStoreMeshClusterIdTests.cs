@@ -1,9 +1,6 @@
-using System.Text;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 using Mesh.ClusterMesh.Config;
-using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
-using Mesh.KvStore.Cilium.Values;
 using Mesh.KvStore.Embedded;
 using Mesh.KvStore.Etcd;
 using Mesh.KvStore.Etcd.Backend;
@@ -31,8 +28,8 @@ public sealed class KvStoreMeshClusterIdTests
     {
         await using var etcd2 = await EtcdFixture.StartAsync();
         await using var etcd3 = await EtcdFixture.StartAsync();
-        await SeedAsync(etcd2, "cluster2", "10.2.0.1");
-        await SeedAsync(etcd3, "cluster3", "10.3.0.1");
+        await RemoteClusterSeed.WriteAsync(etcd2, "cluster2", SharedId, "10.2.0.1");
+        await RemoteClusterSeed.WriteAsync(etcd3, "cluster3", SharedId, "10.3.0.1");
         var directory = Directory.CreateTempSubdirectory("mesh-kvstoremesh-ids-").FullName;
         await using var localBackend = new EmbeddedBackend(TimeProvider.System);
         await using var local = KvStoreFactory.Create(localBackend);
@@ -91,18 +88,5 @@ public sealed class KvStoreMeshClusterIdTests
     {
         var all = await local.ListPrefixAsync("cilium/", CancellationToken.None);
         return [.. all.Entries.Select(e => e.Key).Where(k => k == CiliumKeys.ClusterConfig(cluster) || k.Contains($"/{cluster}/", StringComparison.Ordinal))];
-    }
-
-    /// <summary>What the remote's apiserver writes: its cluster config (the shared ID), one IP entry, every canary.</summary>
-    private static async Task SeedAsync(EtcdFixture etcd, string cluster, string ip)
-    {
-        await using var backend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints }));
-        await using var remote = KvStoreFactory.Create(backend);
-        await remote.UpdateAsync(CiliumKeys.ClusterConfig(cluster), CiliumClusterConfigCodec.Encode(new CiliumClusterConfig(SharedId, new ClusterCapabilities { SyncedCanaries = true })), withLease: false, CancellationToken.None);
-        await remote.UpdateAsync(CiliumKeys.Ip(ip), Encoding.UTF8.GetBytes($$"""{"IP":"{{ip}}","ID":{{(SharedId << 16) + 100}}}"""), withLease: false, CancellationToken.None);
-        foreach (var resource in Enum.GetValues<CiliumResource>())
-        {
-            await remote.UpdateAsync(CiliumKeys.SyncCanary(cluster, CiliumKeys.CanarySuffix(resource, cached: false)), KvTimestamp.Encode(DateTimeOffset.UnixEpoch), withLease: false, CancellationToken.None);
-        }
     }
 }

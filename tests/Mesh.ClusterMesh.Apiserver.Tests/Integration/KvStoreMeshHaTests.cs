@@ -5,9 +5,7 @@ using Mesh.ClusterMesh.Apiserver.KvStoreMesh;
 using Mesh.ClusterMesh.Apiserver.KvStoreMesh.Ownership;
 using Mesh.ClusterMesh.Config;
 using Mesh.KvStore.Backend;
-using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
-using Mesh.KvStore.Cilium.Values;
 using Mesh.KvStore.Etcd;
 using Mesh.KvStore.Etcd.Backend;
 using Mesh.KvStore.Store;
@@ -40,7 +38,7 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
         await using var remote = KvStoreFactory.Create(remoteBackend);
         await using var observerBackend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = localEtcd.ClientEndpoints }));
         await using var observer = KvStoreFactory.Create(observerBackend);
-        await SeedRemoteAsync(remote, Enumerable.Range(1, 50).Select(i => $"10.7.0.{i}"));
+        await RemoteClusterSeed.WriteAsync(remote, "remote1", 7, Enumerable.Range(1, 50).Select(i => $"10.7.0.{i}"));
 
         var config = new RemoteClusterConfig("remote1", new EtcdClientOptions { Endpoints = remoteEtcd.ClientEndpoints });
         var replicas = new List<Replica>();
@@ -100,8 +98,8 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
         await using var etcd2 = await EtcdFixture.StartAsync();
         await using var etcd3 = await EtcdFixture.StartAsync();
         await using var localEtcd = await EtcdFixture.StartAsync();
-        await SeedClusterAsync(etcd2, "cluster2", "10.2.0.1");
-        await SeedClusterAsync(etcd3, "cluster3", "10.3.0.1");
+        await RemoteClusterSeed.WriteAsync(etcd2, "cluster2", 7, "10.2.0.1");
+        await RemoteClusterSeed.WriteAsync(etcd3, "cluster3", 7, "10.3.0.1");
         await using var observerBackend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = localEtcd.ClientEndpoints }));
         await using var observer = KvStoreFactory.Create(observerBackend);
         using var stop = new CancellationTokenSource();
@@ -157,18 +155,6 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
         (await store.ListPrefixAsync(Claims, CancellationToken.None)).Entries.Should().BeEmpty();
     }
 
-    private static async Task SeedClusterAsync(EtcdFixture etcd, string cluster, string ip)
-    {
-        await using var backend = new EtcdKvBackend(EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints }));
-        await using var remote = KvStoreFactory.Create(backend);
-        await remote.UpdateAsync(CiliumKeys.ClusterConfig(cluster), CiliumClusterConfigCodec.Encode(new CiliumClusterConfig(7, new ClusterCapabilities { SyncedCanaries = true })), withLease: false, CancellationToken.None);
-        await remote.UpdateAsync(CiliumKeys.Ip(ip), Encoding.UTF8.GetBytes($$"""{"IP":"{{ip}}","ID":458852}"""), withLease: false, CancellationToken.None);
-        foreach (var resource in Enum.GetValues<CiliumResource>())
-        {
-            await remote.UpdateAsync(CiliumKeys.SyncCanary(cluster, CiliumKeys.CanarySuffix(resource, cached: false)), KvTimestamp.Encode(DateTimeOffset.UnixEpoch), withLease: false, CancellationToken.None);
-        }
-    }
-
     private static async Task<TxnCompare> FenceAsync(IKvStore local)
     {
         var owner = await local.ListPrefixAsync(OwnerKey, CancellationToken.None);
@@ -187,19 +173,6 @@ public sealed class KvStoreMeshHaTests(ITestOutputHelper output)
         var want = (await remote.ListPrefixAsync(source, CancellationToken.None)).Entries.Select(e => e.Key[source.Length..]).ToHashSet(StringComparer.Ordinal);
         var have = (await local.ListPrefixAsync(cache, CancellationToken.None)).Entries.Select(e => e.Key[cache.Length..]).ToHashSet(StringComparer.Ordinal);
         return want.SetEquals(have);
-    }
-
-    private static async Task SeedRemoteAsync(IKvStore remote, IEnumerable<string> ips)
-    {
-        await remote.UpdateAsync(CiliumKeys.ClusterConfig("remote1"), CiliumClusterConfigCodec.Encode(new CiliumClusterConfig(7, new ClusterCapabilities { SyncedCanaries = true })), withLease: false, CancellationToken.None);
-        foreach (var ip in ips)
-        {
-            await remote.UpdateAsync(CiliumKeys.Ip(ip), Encoding.UTF8.GetBytes($$"""{"IP":"{{ip}}","ID":458852}"""), withLease: false, CancellationToken.None);
-        }
-        foreach (var resource in Enum.GetValues<CiliumResource>())
-        {
-            await remote.UpdateAsync(CiliumKeys.SyncCanary("remote1", CiliumKeys.CanarySuffix(resource, cached: false)), KvTimestamp.Encode(DateTimeOffset.UnixEpoch), withLease: false, CancellationToken.None);
-        }
     }
 
     /// <summary>One apiserver replica's KVStoreMesh: its own etcd client, data leases and owner leases.</summary>
