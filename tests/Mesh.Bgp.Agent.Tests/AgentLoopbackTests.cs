@@ -6,6 +6,7 @@ using Mesh.Bgp.Fsm;
 using Mesh.Bgp.Speaker;
 using Mesh.Bgp.Speaker.Configuration;
 using Mesh.Testing;
+using Mesh.Testing.Bgp;
 using Mesh.Testing.Etcd;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -76,7 +77,7 @@ public sealed class AgentLoopbackTests
     {
         await using var lab = new Lab();
         await lab.StartAsync();
-        lab.Source.Upsert(Yaml.Node, Yaml.Cluster("127.0.0.2"), Yaml.PeerConfig(port: lab.RouterPort), Yaml.Advertisement(), Yaml.Override("127.0.0.1"));
+        lab.Source.Upsert(BgpManifests.Node, BgpManifests.Cluster("127.0.0.2"), BgpManifests.PeerConfig(port: lab.RouterPort), BgpManifests.Advertisement(), BgpManifests.Override("127.0.0.1"));
         lab.Source.Synced();
 
         await Poll.UntilAsync(async () => await RouteAtRouterAsync(lab, "10.244.1.0/24") is not null, Timeout, () => $"router: {lab.RouterView}");
@@ -84,12 +85,12 @@ public sealed class AgentLoopbackTests
         var establishedAt = lab.RouterSpeaker.Peers.Single().EstablishedAt;
 
         // Advertisement change, a new unrelated Service: new attributes arrive on the same session.
-        lab.Source.Upsert(Yaml.Advertisement("65001:100"), "apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: default}\nspec: {clusterIP: 10.96.0.9, ports: [{port: 80}]}\n");
+        lab.Source.Upsert(BgpManifests.Advertisement("65001:100"), "apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: default}\nspec: {clusterIP: 10.96.0.9, ports: [{port: 80}]}\n");
         await Poll.UntilAsync(async () => (await RouteAtRouterAsync(lab, "10.244.1.0/24"))?.Communities.Contains(Community.Create(65001, 100)) == true,
             Timeout, () => $"router: {lab.RouterView}");
 
         // An invalid advertisement leaves the routes as they are; the status names resource and field.
-        lab.Source.Upsert(Yaml.Advertisement("65001:bogus"));
+        lab.Source.Upsert(BgpManifests.Advertisement("65001:bogus"));
         await Poll.UntilAsync(async () => (await lab.Api.StatusAsync(CancellationToken.None)).Errors.Count > 0, Timeout, () => "no config error reported");
         (await lab.Api.StatusAsync(CancellationToken.None)).Errors.Should().Contain(
             "CiliumBGPAdvertisement default: spec.advertisements[0].attributes.communities.standard[0]: '65001:bogus' is not a community (ASN:value or a 32-bit number)");
@@ -100,7 +101,7 @@ public sealed class AgentLoopbackTests
         router.EstablishedAt.Should().Be(establishedAt, "no change touched the session's parameters");
 
         // A timer change does reset the session (as in Cilium).
-        lab.Source.Upsert(Yaml.PeerConfig(hold: 12, port: lab.RouterPort), Yaml.Advertisement("65001:100"));
+        lab.Source.Upsert(BgpManifests.PeerConfig(hold: 12, port: lab.RouterPort), BgpManifests.Advertisement("65001:100"));
         await Poll.UntilAsync(() => lab.RouterSpeaker.Peers.Single() is { State: SessionState.Established } p && p.EstablishedAt != establishedAt && p.NegotiatedHoldTime == 9,
             Timeout, () => $"router: {lab.RouterView}");
     }
@@ -110,7 +111,7 @@ public sealed class AgentLoopbackTests
     {
         await using var lab = new Lab();
         await lab.StartAsync();
-        lab.Source.Upsert(Yaml.Node, Yaml.Cluster("127.0.0.2"), Yaml.PeerConfig(port: lab.RouterPort), Yaml.Advertisement(), Yaml.Override("127.0.0.1"));
+        lab.Source.Upsert(BgpManifests.Node, BgpManifests.Cluster("127.0.0.2"), BgpManifests.PeerConfig(port: lab.RouterPort), BgpManifests.Advertisement(), BgpManifests.Override("127.0.0.1"));
         lab.Source.Synced();
         await Poll.UntilAsync(() => lab.RouterSpeaker.Peers.Single().State == SessionState.Established, Timeout, () => $"router: {lab.RouterView}");
 

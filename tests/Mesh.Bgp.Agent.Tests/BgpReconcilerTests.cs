@@ -4,6 +4,7 @@ using Mesh.Bgp.Config;
 using Mesh.Bgp.Config.Plan;
 using Mesh.Kubernetes.Reading;
 using Mesh.Testing;
+using Mesh.Testing.Bgp;
 
 namespace Mesh.Bgp.Agent.Tests;
 
@@ -32,7 +33,7 @@ public sealed class BgpReconcilerTests
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
 
         result.Added.Should().Equal("main/tor-a");
         speaker.Calls.Should().Equal("add 10.0.1.1", "routes 10.0.1.1 1");
@@ -47,10 +48,10 @@ public sealed class BgpReconcilerTests
     {
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
         speaker.Calls.Clear();
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement("65001:100")), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement("65001:100")), CancellationToken.None);
 
         result.RoutesUpdated.Should().Equal("main/tor-a");
         result.Reset.Should().BeEmpty();
@@ -62,11 +63,11 @@ public sealed class BgpReconcilerTests
     {
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
         speaker.Calls.Clear();
         const string unrelated = "apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: default}\nspec: {clusterIP: 10.96.0.9, ports: [{port: 80}]}\n";
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement(), unrelated), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement(), unrelated), CancellationToken.None);
 
         result.IsEmpty.Should().BeTrue();
         speaker.Calls.Should().BeEmpty();
@@ -77,10 +78,10 @@ public sealed class BgpReconcilerTests
     {
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
         speaker.Calls.Clear();
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(hold: 30), Yaml.Advertisement()), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(hold: 30), BgpManifests.Advertisement()), CancellationToken.None);
 
         result.Reset.Should().Equal("main/tor-a");
         speaker.Calls.Should().Equal("remove 10.0.1.1", "add 10.0.1.1", "routes 10.0.1.1 1");
@@ -92,10 +93,10 @@ public sealed class BgpReconcilerTests
     {
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
         speaker.Calls.Clear();
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement("65001:bad")), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement("65001:bad")), CancellationToken.None);
 
         result.KeptBecauseInvalid.Should().Equal("main/tor-a");
         result.IsEmpty.Should().BeTrue();
@@ -107,10 +108,10 @@ public sealed class BgpReconcilerTests
     {
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
         speaker.Calls.Clear();
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node.Replace("bgp: enabled", "bgp: off", StringComparison.Ordinal), Yaml.Cluster(), Yaml.PeerConfig()), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node.Replace("bgp: enabled", "bgp: off", StringComparison.Ordinal), BgpManifests.Cluster(), BgpManifests.PeerConfig()), CancellationToken.None);
 
         result.Removed.Should().Equal("main/tor-a");
         speaker.Calls.Should().Equal("remove 10.0.1.1");
@@ -121,10 +122,10 @@ public sealed class BgpReconcilerTests
     {
         var speaker = new FakeSpeakerControl();
         var reconciler = new BgpReconciler(speaker, TimeSpan.FromSeconds(1));
-        await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
         speaker.Calls.Clear();
 
-        var result = await reconciler.ReconcileAsync(Plan(Yaml.Node, Yaml.Cluster(peerName: "tor-z"), Yaml.PeerConfig(), Yaml.Advertisement()), CancellationToken.None);
+        var result = await reconciler.ReconcileAsync(Plan(BgpManifests.Node, BgpManifests.Cluster(peerName: "tor-z"), BgpManifests.PeerConfig(), BgpManifests.Advertisement()), CancellationToken.None);
 
         result.Removed.Should().Equal("main/tor-a");
         result.Added.Should().Equal("main/tor-z");

@@ -7,6 +7,7 @@ using Mesh.Bgp.Fsm;
 using Mesh.Bgp.Speaker;
 using Mesh.Bgp.Speaker.Configuration;
 using Mesh.Testing;
+using Mesh.Testing.Bgp;
 using Mesh.Testing.Etcd;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -101,53 +102,14 @@ public sealed class AgentBgpTests : IDisposable
         }
     }
 
-    private static string Manifests(int routerPort) => $$$$"""
-        apiVersion: cilium.io/v2
-        kind: CiliumNode
-        metadata: {name: node-a, labels: {bgp: enabled}}
-        spec:
-          addresses: [{type: InternalIP, ip: 10.0.1.2}]
-          ipam: {podCIDRs: [10.244.1.0/24]}
-        ---
-        apiVersion: cilium.io/v2
-        kind: CiliumBGPClusterConfig
-        metadata: {name: tor-peering}
-        spec:
-          nodeSelector: {matchLabels: {bgp: enabled}}
-          bgpInstances:
-          - name: main
-            localASN: 65001
-            peers:
-            - {name: tor-a, peerASN: 65000, peerAddress: 127.0.0.2, peerConfigRef: {name: tor}}
-        ---
-        apiVersion: cilium.io/v2
-        kind: CiliumBGPPeerConfig
-        metadata: {name: tor}
-        spec:
-          transport: {peerPort: {{{{routerPort}}}}}
-          timers: {holdTimeSeconds: 9, keepAliveTimeSeconds: 3, connectRetryTimeSeconds: 1}
-          families:
-          - {afi: ipv4, safi: unicast, advertisements: {matchLabels: {bgp-adv: default}}}
-        ---
-        apiVersion: cilium.io/v2
-        kind: CiliumBGPAdvertisement
-        metadata: {name: default, labels: {bgp-adv: default}}
-        spec:
-          advertisements:
-          - advertisementType: PodCIDR
-            attributes: {communities: {standard: ["65001:99"]}}
-          - advertisementType: Service
-            service: {addresses: [LoadBalancerIP]}
-            selector: {matchLabels: {announce: bgp}}
-        ---
-        apiVersion: cilium.io/v2
-        kind: CiliumBGPNodeConfigOverride
-        metadata: {name: node-a}
-        spec:
-          bgpInstances:
-          - name: main
-            peers: [{name: tor-a, localAddress: 127.0.0.1}]
-        ---
+    /// <summary>The node, its peering with the router at 127.0.0.2 and an advertisement of its pod CIDR and of one LoadBalancer Service.</summary>
+    private static string Manifests(int routerPort) => string.Join("\n---\n",
+        BgpManifests.Node,
+        BgpManifests.Cluster("127.0.0.2"),
+        BgpManifests.PeerConfig(port: routerPort),
+        BgpManifests.Advertisement(serviceLabel: "bgp"),
+        BgpManifests.Override("127.0.0.1"),
+        """
         apiVersion: v1
         kind: Service
         metadata: {name: web, namespace: default, labels: {announce: bgp}}
@@ -157,5 +119,5 @@ public sealed class AgentBgpTests : IDisposable
           ports: [{port: 80, protocol: TCP}]
         status:
           loadBalancer: {ingress: [{ip: 172.16.0.10}]}
-        """;
+        """);
 }

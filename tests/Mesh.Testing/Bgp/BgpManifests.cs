@@ -1,7 +1,7 @@
-namespace Mesh.Bgp.Agent.Tests;
+namespace Mesh.Testing.Bgp;
 
 /// <summary>Cilium BGP v2 manifests for the tests (node-a peering with one router).</summary>
-internal static class Yaml
+public static class BgpManifests
 {
     public const string Node = """
         apiVersion: cilium.io/v2
@@ -36,7 +36,8 @@ internal static class Yaml
           - {afi: ipv4, safi: unicast, advertisements: {matchLabels: {bgp-adv: default}}}
         """;
 
-    public static string Advertisement(string community = "65001:99") => $$$"""
+    /// <summary>PodCIDR with <paramref name="community"/>; with <paramref name="serviceLabel"/> also the LoadBalancer IPs of Services labelled <c>announce: &lt;label&gt;</c>.</summary>
+    public static string Advertisement(string community = "65001:99", string? serviceLabel = null) => $$$"""
         apiVersion: cilium.io/v2
         kind: CiliumBGPAdvertisement
         metadata: {name: default, labels: {bgp-adv: default}}
@@ -44,7 +45,9 @@ internal static class Yaml
           advertisements:
           - advertisementType: PodCIDR
             attributes: {communities: {standard: ["{{{community}}}"]}}
-        """;
+        """ + (serviceLabel is null
+            ? string.Empty
+            : $"\n  - {{advertisementType: Service, service: {{addresses: [LoadBalancerIP]}}, selector: {{matchLabels: {{announce: {serviceLabel}}}}}}}");
 
     public static string Override(string localAddress) => $$$"""
         apiVersion: cilium.io/v2
