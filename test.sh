@@ -74,7 +74,8 @@ if [ "${CI:-}" = "true" ]; then export MESH_REQUIRE_PREREQUISITES=1; fi
 results="$root/.artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet test Mesh.sln -nologo -v q --logger "trx" \
+# The console logger prints each failed test with its message and stack, so a CI log says why it failed.
+dotnet test Mesh.sln -nologo -v q --logger "trx" --logger "console;verbosity=minimal" \
   --blame-hang-timeout 10m "${filter[@]}" "$@"
 status=$?
 

@@ -81,16 +81,44 @@ public sealed class LoadBalancerPlannerTests
         after.SetService(Intent(Web, "10.96.0.10"));
         after.SetBackends(Local(Web, "web-a", "10.0.0.1", "10.0.0.2"));
         var restarted = new LbTables();
-        restarted.Apply(after.Flush());
+        restarted.Apply(after.Flush(releaseUnclaimed: true));
 
         restarted.Services[Key("10.96.0.10", 80)].Should().Be(tables.Services[Key("10.96.0.10", 80)]);
         restarted.Backends.Values.Should().BeEquivalentTo(tables.Backends.Values.Where(b => b.Address.Address.ToString() != "10.0.0.9"));
 
-        after.ReleaseUnclaimed();
         after.SetService(Intent(Api, "10.96.0.12"));
         after.SetBackends(Local(Api, "api-a", "10.0.0.10"));
         var fresh = after.Flush();
         fresh.ServiceUpserts.Single(e => !e.Key.IsWildcard).RevNatIndex.Should().NotBe(tables.Services[Key("10.96.0.10", 80)].RevNatIndex);
+    }
+
+    [Fact]
+    public void Restore_LastInputsArriveWithSync_KeepTheirIds()
+    {
+        // ID 1 was taken by a service since removed: web holds backend IDs 2 and 3 and reverse-NAT index 2.
+        var before = new LoadBalancerPlanner("n1");
+        var tables = new LbTables();
+        before.SetService(Intent(Api, "10.96.0.11"));
+        before.SetBackends(Local(Api, "api-a", "10.0.0.9"));
+        tables.Apply(before.Flush());
+        before.SetService(Intent(Web, "10.96.0.10"));
+        before.SetBackends(Local(Web, "web-a", "10.0.0.1", "10.0.0.2"));
+        tables.Apply(before.Flush());
+        before.RemoveService(Api);
+        before.RemoveBackends(Api, ServiceBackendSet.LocalSource("api-a"));
+        tables.Apply(before.Flush());
+
+        // After a restart web's inputs arrive in the round that ends the sync: their restored IDs are claimed by
+        // that round's planning, so the release that ends the sync must not free them first.
+        var after = new LoadBalancerPlanner("n1");
+        after.Restore(tables.Services.Values, tables.Backends.Values);
+        after.SetService(Intent(Web, "10.96.0.10"));
+        after.SetBackends(Local(Web, "web-a", "10.0.0.1", "10.0.0.2"));
+        var restarted = new LbTables();
+        restarted.Apply(after.Flush(releaseUnclaimed: true));
+
+        restarted.Backends.Values.Should().BeEquivalentTo(tables.Backends.Values);
+        restarted.Services.Should().BeEquivalentTo(tables.Services);
     }
 
     [Fact]

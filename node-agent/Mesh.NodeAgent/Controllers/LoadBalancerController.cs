@@ -67,12 +67,8 @@ public sealed class LoadBalancerController
                     _planner.SetBackends(change.Row);
                 }
             }
-            if (!initialized && inputsDone)
-            {
-                // Every input listed: IDs restored from the datapath that nothing claimed are free again.
-                _planner.ReleaseUnclaimed();
-            }
-            var changes = _planner.Flush();
+            // Every input listed: IDs restored from the datapath that nothing claimed are free again.
+            var changes = _planner.Flush(releaseUnclaimed: !initialized && inputsDone);
             Apply(changes);
             if (changes.Errors.Count > 0 || _errors.Count > 0)
             {

@@ -51,13 +51,6 @@ public sealed class LoadBalancerPlanner
         }
     }
 
-    /// <summary>Every source synced: IDs restored at start that no current service uses are free again.</summary>
-    public void ReleaseUnclaimed()
-    {
-        _backendIds.ReleaseUnclaimed();
-        _revNatIndexes.ReleaseUnclaimed();
-    }
-
     public void SetService(ServiceIntent service)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -112,7 +105,11 @@ public sealed class LoadBalancerPlanner
     }
 
     /// <summary>Recomputes every service changed since the last call and returns the row changes.</summary>
-    public LbChanges Flush()
+    /// <param name="releaseUnclaimed">
+    /// Every source has synced: after planning, IDs restored at start that no service claimed are free again. Only
+    /// after planning, since a restored ID is claimed when its service is planned, not when its input arrives.
+    /// </param>
+    public LbChanges Flush(bool releaseUnclaimed = false)
     {
         var changes = new LbChanges();
         // Releasing a frontend can wake a service that waited for it, so repeat until nothing is dirty.
@@ -133,6 +130,11 @@ public sealed class LoadBalancerPlanner
         changes.RevNatDeletes.RemoveAll(revNats.Contains);
         var backendIds = changes.BackendUpserts.Select(e => e.Id).ToHashSet();
         changes.BackendDeletes.RemoveAll(backendIds.Contains);
+        if (releaseUnclaimed)
+        {
+            _backendIds.ReleaseUnclaimed();
+            _revNatIndexes.ReleaseUnclaimed();
+        }
         return changes;
     }
 
