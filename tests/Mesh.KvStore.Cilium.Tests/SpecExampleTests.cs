@@ -197,6 +197,24 @@ public sealed class SpecExampleTests
     }
 
     [Fact]
+    public void Encode_SurrogatesAndMapKeysBeyondTheBmp_LikeGo()
+    {
+        var node = new ClusterNode
+        {
+            Name = "x\U0001F600\b\f\t\r\u2029",
+            Cluster = "lone\ud800 end",
+            Labels = new Dictionary<string, string> { ["\U0001F600"] = "3", ["\uFF5E"] = "2", ["\u00e9"] = "1", ["a"] = "0" },
+        };
+
+        var json = Encoding.UTF8.GetString(ClusterNodeCodec.Encode(node));
+
+        // A pair is copied as UTF-8, a lone surrogate becomes U+FFFD; Go sorts map keys by their UTF-8 bytes, which
+        // puts U+FF5E before U+1F600 although UTF-16 order says otherwise.
+        json.Should().StartWith("{\"Name\":\"x\U0001F600\\b\\f\\t\\r\\u2029\",\"Cluster\":\"lone\uFFFD end\"");
+        json.Should().Contain("\"Labels\":{\"a\":\"0\",\"\u00e9\":\"1\",\"\uFF5E\":\"2\",\"\U0001F600\":\"3\"}");
+    }
+
+    [Fact]
     public void Decode_FieldNamesInOtherCase_MatchLikeGo()
     {
         var decoded = CiliumClusterConfigCodec.TryDecode(Encoding.UTF8.GetBytes("""{"ID":4,"Capabilities":{"SyncedCanaries":true}}"""));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 
@@ -12,8 +13,16 @@ namespace Mesh.KvStore.Cilium.GoJson;
 internal sealed class GoJsonWriter
 {
     private const string Hex = "0123456789abcdef";
+
+    // What Quote cannot copy as is: what Go escapes (quote, backslash, control and HTML characters, U+2028/U+2029)
+    // and surrogates (a pair is passed on whole, a lone one replaced).
+    private static readonly SearchValues<char> Special = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(i => (char)i)) + "\"\\<>&\u2028\u2029"
+        + string.Concat(Enumerable.Range(0xD800, 0x800).Select(i => (char)i)));
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
-    private readonly Stack<bool> _needComma = new();
+    // One bit per open object or array: whether its next element needs a comma (bit 0 is the innermost).
+    private ulong _needComma;
+    private int _depth;
     private bool _afterName;
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
@@ -22,13 +31,13 @@ internal sealed class GoJsonWriter
     {
         BeforeValue();
         Raw("{"u8);
-        _needComma.Push(false);
+        Open();
         return this;
     }
 
     public GoJsonWriter EndObject()
     {
-        _needComma.Pop();
+        Close();
         Raw("}"u8);
         return this;
     }
@@ -37,13 +46,13 @@ internal sealed class GoJsonWriter
     {
         BeforeValue();
         Raw("["u8);
-        _needComma.Push(false);
+        Open();
         return this;
     }
 
     public GoJsonWriter EndArray()
     {
-        _needComma.Pop();
+        Close();
         Raw("]"u8);
         return this;
     }
@@ -67,14 +76,14 @@ internal sealed class GoJsonWriter
     public GoJsonWriter Number(ulong value)
     {
         BeforeValue();
-        Ascii(value.ToString(CultureInfo.InvariantCulture));
+        Utf8Number(value);
         return this;
     }
 
     public GoJsonWriter Number(long value)
     {
         BeforeValue();
-        Ascii(value.ToString(CultureInfo.InvariantCulture));
+        Utf8Number(value);
         return this;
     }
 
@@ -93,7 +102,21 @@ internal sealed class GoJsonWriter
     }
 
     /// <summary>A Go []byte: base64 (standard alphabet, padded), or null for a nil slice.</summary>
-    public GoJsonWriter Bytes(byte[]? value) => value is null ? Null() : String(Convert.ToBase64String(value));
+    public GoJsonWriter Bytes(byte[]? value)
+    {
+        if (value is null)
+        {
+            return Null();
+        }
+        BeforeValue();
+        // Base64 characters never need escaping.
+        Raw("\""u8);
+        var span = _buffer.GetSpan(Base64.GetMaxEncodedToUtf8Length(value.Length));
+        Base64.EncodeToUtf8(value, span, out _, out var written);
+        _buffer.Advance(written);
+        Raw("\""u8);
+        return this;
+    }
 
     /// <summary>A Go map[string]string: null when nil, keys in sorted order.</summary>
     public GoJsonWriter StringMap(IReadOnlyDictionary<string, string>? map)
@@ -120,87 +143,126 @@ internal sealed class GoJsonWriter
             _afterName = false;
             return;
         }
-        if (_needComma.Count > 0)
+        if (_depth > 0)
         {
-            if (_needComma.Peek())
+            if ((_needComma & 1) != 0)
             {
                 Raw(","u8);
             }
             else
             {
-                _needComma.Pop();
-                _needComma.Push(true);
+                _needComma |= 1;
             }
         }
     }
 
-    private void Quote(string value)
+    private void Open()
     {
-        var builder = new StringBuilder(value.Length + 2);
-        builder.Append('"');
-        for (var i = 0; i < value.Length; i++)
+        if (_depth == 64)
         {
-            var c = value[i];
+            throw new InvalidOperationException("JSON nested deeper than 64 levels");
+        }
+        _needComma <<= 1;
+        _depth++;
+    }
+
+    private void Close()
+    {
+        if (_depth == 0)
+        {
+            throw new InvalidOperationException("no object or array to close");
+        }
+        _needComma >>= 1;
+        _depth--;
+    }
+
+    private void Quote(ReadOnlySpan<char> value)
+    {
+        Raw("\""u8);
+        while (true)
+        {
+            // Runs of plain characters go straight to UTF-8; only the characters Go escapes or replaces stop the run.
+            var special = value.IndexOfAny(Special);
+            var plain = special < 0 ? value : value[..special];
+            if (!plain.IsEmpty)
+            {
+                var span = _buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
+                _buffer.Advance(Encoding.UTF8.GetBytes(plain, span));
+            }
+            if (special < 0)
+            {
+                break;
+            }
+            var c = value[special];
+            var consumed = 1;
             switch (c)
             {
                 case '"':
-                    builder.Append("\\\"");
+                    Raw("\\\""u8);
                     break;
                 case '\\':
-                    builder.Append("\\\\");
+                    Raw("\\\\"u8);
                     break;
                 case '\n':
-                    builder.Append("\\n");
+                    Raw("\\n"u8);
                     break;
                 case '\r':
-                    builder.Append("\\r");
+                    Raw("\\r"u8);
                     break;
                 case '\t':
-                    builder.Append("\\t");
+                    Raw("\\t"u8);
                     break;
                 case '\b':
-                    builder.Append("\\b");
+                    Raw("\\b"u8);
                     break;
                 case '\f':
-                    builder.Append("\\f");
-                    break;
-                case '<' or '>' or '&' or '\u2028' or '\u2029':
-                    AppendUnicodeEscape(builder, c);
+                    Raw("\\f"u8);
                     break;
                 default:
-                    if (c < 0x20)
+                    if (char.IsHighSurrogate(c) && special + 1 < value.Length && char.IsLowSurrogate(value[special + 1]))
                     {
-                        AppendUnicodeEscape(builder, c);
+                        var span = _buffer.GetSpan(4);
+                        _buffer.Advance(Encoding.UTF8.GetBytes(value.Slice(special, 2), span));
+                        consumed = 2;
                     }
-                    else if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])))
+                    else if (char.IsSurrogate(c))
                     {
                         // Go replaces invalid UTF-8 with U+FFFD; a lone surrogate is its UTF-16 counterpart.
-                        builder.Append('\ufffd');
+                        Raw("\uFFFD"u8);
                     }
                     else
                     {
-                        builder.Append(c);
-                        if (char.IsHighSurrogate(c))
-                        {
-                            builder.Append(value[++i]);
-                        }
+                        // Control characters, HTML characters and U+2028/U+2029.
+                        UnicodeEscape(c);
                     }
                     break;
             }
+            value = value[(special + consumed)..];
         }
-        builder.Append('"');
-        var text = builder.ToString();
-        var span = _buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        _buffer.Advance(Encoding.UTF8.GetBytes(text, span));
+        Raw("\""u8);
     }
 
-    private static void AppendUnicodeEscape(StringBuilder builder, char c) =>
-        builder.Append("\\u").Append(Hex[(c >> 12) & 0xf]).Append(Hex[(c >> 8) & 0xf]).Append(Hex[(c >> 4) & 0xf]).Append(Hex[c & 0xf]);
-
-    private void Ascii(string text)
+    private void UnicodeEscape(char c)
     {
-        var span = _buffer.GetSpan(text.Length);
-        _buffer.Advance(Encoding.ASCII.GetBytes(text, span));
+        var span = _buffer.GetSpan(6);
+        span[0] = (byte)'\\';
+        span[1] = (byte)'u';
+        span[2] = (byte)Hex[(c >> 12) & 0xf];
+        span[3] = (byte)Hex[(c >> 8) & 0xf];
+        span[4] = (byte)Hex[(c >> 4) & 0xf];
+        span[5] = (byte)Hex[c & 0xf];
+        _buffer.Advance(6);
+    }
+
+    private void Utf8Number<T>(T value)
+        where T : IUtf8SpanFormattable
+    {
+        var span = _buffer.GetSpan(24);
+        if (!value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("a 64-bit number needs at most 20 bytes");
+        }
+        _buffer.Advance(written);
     }
 
     private void Raw(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);
@@ -209,11 +271,25 @@ internal sealed class GoJsonWriter
     {
         public static readonly Utf8Order Instance = new();
 
+        // UTF-8 byte order is code point order: compare rune by rune instead of encoding both strings.
         public int Compare(string? x, string? y)
         {
-            var a = Encoding.UTF8.GetBytes(x ?? string.Empty);
-            var b = Encoding.UTF8.GetBytes(y ?? string.Empty);
-            return a.AsSpan().SequenceCompareTo(b);
+            var a = (x ?? string.Empty).EnumerateRunes();
+            var b = (y ?? string.Empty).EnumerateRunes();
+            while (true)
+            {
+                var moreA = a.MoveNext();
+                var moreB = b.MoveNext();
+                if (!moreA || !moreB)
+                {
+                    return moreA.CompareTo(moreB);
+                }
+                var order = a.Current.Value.CompareTo(b.Current.Value);
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
         }
     }
 }
