@@ -78,6 +78,14 @@ public sealed class EtcdResilienceTests
         await client.PutAsync(new EtcdPutRequest("down/warm", Bytes("v")));
 
         await etcd.KillAsync();
+        // The client must have seen the outage first: a put written on the connection etcd dropped under it may have
+        // been applied, so it fails instead of being retried (at most once). A read tried until it gives up closes
+        // that connection; the put then finds etcd refusing connections, which is safe to retry.
+        using (var outage = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            var read = async () => await client.RangeAsync(new EtcdRangeRequest("down/warm"), outage.Token);
+            await read.Should().ThrowAsync<Exception>();
+        }
         var put = client.PutAsync(new EtcdPutRequest("down/k", Bytes("written-late")));
         await etcd.RestartAsync();
         await put.WaitAsync(Patience);
