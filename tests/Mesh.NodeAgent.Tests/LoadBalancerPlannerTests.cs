@@ -76,12 +76,7 @@ public sealed class LoadBalancerPlannerTests
         tables.Apply(before.Flush());
 
         // The restarted planner sees the services in a different order: IDs must still match the datapath.
-        var after = new LoadBalancerPlanner("n1");
-        after.Restore(tables.Services.Values, tables.Backends.Values);
-        after.SetService(Intent(Web, "10.96.0.10"));
-        after.SetBackends(Local(Web, "web-a", "10.0.0.1", "10.0.0.2"));
-        var restarted = new LbTables();
-        restarted.Apply(after.Flush(releaseUnclaimed: true));
+        var (after, restarted) = RestartWithWebOnly(tables);
 
         restarted.Services[Key("10.96.0.10", 80)].Should().Be(tables.Services[Key("10.96.0.10", 80)]);
         restarted.Backends.Values.Should().BeEquivalentTo(tables.Backends.Values.Where(b => b.Address.Address.ToString() != "10.0.0.9"));
@@ -110,12 +105,7 @@ public sealed class LoadBalancerPlannerTests
 
         // After a restart web's inputs arrive in the round that ends the sync: their restored IDs are claimed by
         // that round's planning, so the release that ends the sync must not free them first.
-        var after = new LoadBalancerPlanner("n1");
-        after.Restore(tables.Services.Values, tables.Backends.Values);
-        after.SetService(Intent(Web, "10.96.0.10"));
-        after.SetBackends(Local(Web, "web-a", "10.0.0.1", "10.0.0.2"));
-        var restarted = new LbTables();
-        restarted.Apply(after.Flush(releaseUnclaimed: true));
+        var (_, restarted) = RestartWithWebOnly(tables);
 
         restarted.Backends.Values.Should().BeEquivalentTo(tables.Backends.Values);
         restarted.Services.Should().BeEquivalentTo(tables.Services);
@@ -188,6 +178,18 @@ public sealed class LoadBalancerPlannerTests
 
         tables.Services.Keys.Select(k => k.ToString()).Should().Equal("10.96.0.10:0/ANY", "10.96.0.10:80/TCP");
         tables.RevNat.Values.Should().ContainSingle().Which.Address.Should().Be(IPAddress.Parse("10.96.0.10"));
+    }
+
+    /// <summary>A planner restored from <paramref name="datapath"/> whose one round, the one ending the sync, brings only web's inputs.</summary>
+    private static (LoadBalancerPlanner Planner, LbTables Tables) RestartWithWebOnly(LbTables datapath)
+    {
+        var planner = new LoadBalancerPlanner("n1");
+        planner.Restore(datapath.Services.Values, datapath.Backends.Values);
+        planner.SetService(Intent(Web, "10.96.0.10"));
+        planner.SetBackends(Local(Web, "web-a", "10.0.0.1", "10.0.0.2"));
+        var restarted = new LbTables();
+        restarted.Apply(planner.Flush(releaseUnclaimed: true));
+        return (planner, restarted);
     }
 
     private static LbFrontendKey Key(string vip, ushort port) => new(IPAddress.Parse(vip), port, L4Protocol.Tcp, LbScope.External);

@@ -64,9 +64,9 @@ internal static class ApiserverBootstrapBench
                     new BenchRow($"{identities:N0} identities -> etcd, canaries written", identitySeconds, "s", "Cilium ~14 s (PR #30361); goal <= 1 s", identitySeconds <= 1.0),
                     new BenchRow($"whole set ({keys:N0} keys) -> etcd", fullSeconds, "s", $"{keys / fullSeconds:N0} keys/s"),
                     new BenchRow("whole set: source handed over every object", whole.HandedOverSeconds, "s", "manifests read and converted; the rest is writing"),
-                    new BenchRow("whole set: apiserver CPU per key", whole.ClientMicros(keys), "us", $"etcd: {whole.EtcdMicros(keys):N1} us/key"),
+                    new BenchRow("whole set: apiserver CPU per key", whole.Cpu.ClientMicrosPerKey(keys), "us", $"etcd: {whole.Cpu.EtcdMicrosPerKey(keys):N1} us/key"),
                     new BenchRow($"bare client, same {keys:N0} keys", bareSeconds, "s", $"{keys / bareSeconds:N0} keys/s (the limit)"),
-                    new BenchRow("bare client: CPU per key", bare.ClientMicros(keys), "us", $"etcd: {bare.EtcdMicros(keys):N1} us/key"),
+                    new BenchRow("bare client: CPU per key", bare.Cpu.ClientMicrosPerKey(keys), "us", $"etcd: {bare.Cpu.EtcdMicrosPerKey(keys):N1} us/key"),
                     new BenchRow("whole set rate / bare rate", ratio, "ratio", "goal: >= 0.80", ratio >= 0.8),
                     new BenchRow($"reading the manifests alone ({objects:N0} objects)", parse.Elapsed.TotalSeconds, "s", $"YAML parse + typed read, {parseCpu.TotalSeconds:N2} CPU-s; part of the whole-set time"),
                 ],
@@ -79,12 +79,7 @@ internal static class ApiserverBootstrapBench
     }
 
     /// <summary>One run: its wall time, when the source had handed over everything, and the CPU spent by this process and etcd.</summary>
-    private readonly record struct Run(double Seconds, double HandedOverSeconds, double ClientCpuSeconds, double EtcdCpuSeconds)
-    {
-        public double ClientMicros(int keys) => ClientCpuSeconds * 1e6 / keys;
-
-        public double EtcdMicros(int keys) => EtcdCpuSeconds * 1e6 / keys;
-    }
+    private readonly record struct Run(double Seconds, double HandedOverSeconds, EtcdCpu Cpu);
 
     private static async Task<Run> BootstrapAsync(string manifests)
     {
@@ -94,19 +89,16 @@ internal static class ApiserverBootstrapBench
         var source = new TimedSource(new ManifestDirectorySource(manifests, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromHours(1)), watch);
         await using var exporter = new ClusterExporter(kv, source, new ExportOptions("bench", 1), TimeProvider.System, NullLoggerFactory.Instance);
         using var stop = new CancellationTokenSource();
-        var (client, server) = CpuNow(etcd);
+        var cpu = EtcdCpu.Now(etcd);
         watch.Start();
         var run = exporter.RunAsync(stop.Token);
         await exporter.ReadyTask;
         watch.Stop();
-        var (clientAfter, serverAfter) = CpuNow(etcd);
+        var spent = EtcdCpu.Now(etcd) - cpu;
         await stop.CancelAsync();
         await run;
-        return new Run(watch.Elapsed.TotalSeconds, source.HandedOver.TotalSeconds, clientAfter - client, serverAfter - server);
+        return new Run(watch.Elapsed.TotalSeconds, source.HandedOver.TotalSeconds, spent);
     }
-
-    private static (double Client, double Etcd) CpuNow(EtcdFixture etcd) =>
-        (Environment.CpuUsage.TotalTime.TotalSeconds, ProcessStats.CpuSeconds(etcd.ProcessId ?? throw new InvalidOperationException("etcd is not running")));
 
     /// <summary>Passes a source through, noting on the run's stopwatch when its initial list was all handed over.</summary>
     private sealed class TimedSource(IObjectSource inner, Stopwatch watch) : IObjectSource
@@ -131,7 +123,7 @@ internal static class ApiserverBootstrapBench
         await using var etcd = await EtcdFixture.StartAsync(new EtcdOptions { ExtraArguments = ["--quota-backend-bytes=8589934592"] });
         await using var client = EtcdClientFactory.Create(new EtcdClientOptions { Endpoints = etcd.ClientEndpoints, Qps = 0, BootstrapQps = 0, MaxInflight = 0 });
         var value = new byte[200];
-        var (clientCpu, serverCpu) = CpuNow(etcd);
+        var cpu = EtcdCpu.Now(etcd);
         var watch = Stopwatch.StartNew();
         var leases = new long[(keys + 999) / 1000];
         for (var i = 0; i < leases.Length; i++)
@@ -158,8 +150,7 @@ internal static class ApiserverBootstrapBench
         }
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => WorkerAsync()));
         watch.Stop();
-        var (clientAfter, serverAfter) = CpuNow(etcd);
-        return new Run(watch.Elapsed.TotalSeconds, 0, clientAfter - clientCpu, serverAfter - serverCpu);
+        return new Run(watch.Elapsed.TotalSeconds, 0, EtcdCpu.Now(etcd) - cpu);
     }
 
     private static async Task<int> CountObjectsAsync(string manifests)

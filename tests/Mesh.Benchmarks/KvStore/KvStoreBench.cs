@@ -90,14 +90,10 @@ internal static class KvStoreBench
 
     private static async Task<Measurement> MeasureAsync(EtcdFixture etcd, int keys, Func<Task<double>> run)
     {
-        var pid = etcd.ProcessId ?? throw new InvalidOperationException("etcd is not running");
-        var client = Environment.CpuUsage.TotalTime;
-        var server = ProcessStats.CpuSeconds(pid);
+        var before = EtcdCpu.Now(etcd);
         var rate = await run();
-        return new Measurement(
-            rate,
-            (Environment.CpuUsage.TotalTime - client).TotalMicroseconds / keys,
-            (ProcessStats.CpuSeconds(pid) - server) * 1e6 / keys);
+        var spent = EtcdCpu.Now(etcd) - before;
+        return new Measurement(rate, spent.ClientMicrosPerKey(keys), spent.EtcdMicrosPerKey(keys));
     }
 
     private static Task<EtcdFixture> StartEtcdAsync() =>
