@@ -22,29 +22,31 @@ internal sealed class GoBgpSender : IDisposable
 
     private readonly BackgroundProcess _daemon;
     private readonly GrpcChannel _channel;
+    private readonly string _address;
     private List<AddPathStreamRequest> _prepared = [];
 
-    private GoBgpSender(BackgroundProcess daemon, GrpcChannel channel)
+    private GoBgpSender(BackgroundProcess daemon, GrpcChannel channel, string address)
     {
         _daemon = daemon;
         _channel = channel;
+        _address = address;
     }
 
     public int ProcessId => _daemon.Id;
 
     public string Output => _daemon.Output;
 
-    /// <summary>Starts gobgpd in <paramref name="ns"/> as AS 65001 (10.0.1.2), peering passively with FRR at 10.0.1.1.</summary>
-    public static async Task<GoBgpSender> StartAsync(NetworkNamespace ns, string directory)
+    /// <summary>Starts gobgpd in <paramref name="ns"/> as AS 65001 at <paramref name="address"/>, peering passively with FRR at 10.0.1.1.</summary>
+    public static async Task<GoBgpSender> StartAsync(NetworkNamespace ns, string directory, string address)
     {
         Directory.CreateDirectory(directory);
         var config = System.IO.Path.Combine(directory, "gobgpd.toml");
         // GoBGP dials after a random 5-10 s: FRR dials instead (passive mode here, "timers connect 2" there).
-        await File.WriteAllTextAsync(config, """
+        await File.WriteAllTextAsync(config, $$"""
             [global.config]
               as = 65001
-              router-id = "10.0.1.2"
-              local-address-list = ["10.0.1.2"]
+              router-id = "{{address}}"
+              local-address-list = ["{{address}}"]
 
             [[neighbors]]
               [neighbors.config]
@@ -77,14 +79,14 @@ internal sealed class GoBgpSender : IDisposable
                 }
             },
         };
-        return new GoBgpSender(daemon, new GrpcChannel(new GrpcChannelOptions { Address = new Uri("http://127.0.0.1:50051") }, handler));
+        return new GoBgpSender(daemon, new GrpcChannel(new GrpcChannelOptions { Address = new Uri("http://127.0.0.1:50051") }, handler), address);
     }
 
     /// <summary>The same routes as the other senders: N consecutive /24s from 16.0.0.0, community 65001:100 or 65001:(i mod 65535)+1.</summary>
     public void Prepare(int count, bool unique)
     {
         var origin = Any.Pack(new OriginAttribute { Origin = 0 });
-        var nextHop = Any.Pack(new NextHopAttribute { NextHop = "10.0.1.2" });
+        var nextHop = Any.Pack(new NextHopAttribute { NextHop = _address });
         var shared = Any.Pack(new CommunitiesAttribute { Communities = { Community(100) } });
         _prepared = [];
         for (var start = 0; start < count; start += PathsPerRequest)
