@@ -27,4 +27,6 @@ internal sealed class BenchOptions
         _values.TryGetValue(name, out var text)
             ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : throw new ArgumentException($"--{name}: '{text}' is not a positive integer")
             : fallback;
+
+    public string Text(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
 }

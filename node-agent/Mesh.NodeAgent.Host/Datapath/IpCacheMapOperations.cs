@@ -11,6 +11,15 @@ internal sealed class IpCacheMapOperations(ProgrammedMap ipcache) : MapOperation
 {
     protected override int MapIndex(IpCacheEntry entry) => 0;
 
+    protected override void Prefetch(IpCacheEntry entry, int depth)
+    {
+        if (depth == 1)
+        {
+            CachePrefetch.Object(entry.Prefix.BaseAddress);
+            CachePrefetch.Object(entry.TunnelEndpoint);
+        }
+    }
+
     protected override void AppendEntries(IpCacheEntry entry, int row, MapBatch batch)
     {
         var i = batch.Append(row);

@@ -22,6 +22,8 @@ internal sealed class LbBackendMapOperations(ProgrammedMap backends4, Programmed
     /// <summary>Whether the backend ID is in a backends map (safe to reference from a service slot).</summary>
     public bool InMaps(uint backendId) => _inMaps.Contains(backendId);
 
+    protected override bool ObservesWrites => true;
+
     protected override void Written(LbBackendEntry entry) => _inMaps.Add(entry.Id);
 
     protected override void Removed(LbBackendEntry entry) => _inMaps.Remove(entry.Id);
@@ -34,6 +36,9 @@ internal sealed class LbBackendMapOperations(ProgrammedMap backends4, Programmed
     protected override bool KeptOnPrune(int map, ReadOnlySpan<byte> key) => referenced(LbBackendKey.Read(key).BackendId);
 
     protected override void Pruning(int map, ReadOnlySpan<byte> key) => _inMaps.Remove(LbBackendKey.Read(key).BackendId);
+
+    protected override void Prefetch(LbBackendEntry entry, int depth) =>
+        CachePrefetch.Object(depth == 1 ? entry.Address : entry.Address.Address);
 
     protected override int MapIndex(LbBackendEntry entry) =>
         entry.Address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 1 : 0;

@@ -35,6 +35,9 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
 
     protected override int MapIndex(LbServiceEntry entry) => entry.Key.IsIPv6 ? 1 : 0;
 
+    protected override void Prefetch(LbServiceEntry entry, int depth) =>
+        CachePrefetch.Object(depth == 1 ? entry.Key : entry.Key.Address);
+
     protected override void BeginBatch() => _backendReady = _backendsProgrammed();
 
     protected override string? NotReady(LbServiceEntry entry)
@@ -109,6 +112,8 @@ internal sealed class LbServiceMapOperations : MapOperations<LbServiceEntry>
     protected override void BeginWritten() => Monitor.Enter(_references);
 
     protected override void EndWritten() => Monitor.Exit(_references);
+
+    protected override bool ObservesWrites => true;
 
     protected override void Written(LbServiceEntry entry) => SetProgrammedLocked(entry.Key, entry.BackendIds);
 
