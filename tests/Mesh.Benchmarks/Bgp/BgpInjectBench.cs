@@ -252,9 +252,8 @@ internal static class BgpInjectBench
             info.ArgumentList.Add(argument);
         }
 
+        // The benchmark's runtime configuration is `mesh`'s (Server GC): the child runs as `mesh bgp run` would.
         info.Environment[BgpSenderChild.Variable] = "1";
-        // A speaker is a small daemon: workstation GC (the benchmark process itself runs server GC).
-        info.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(info)!;
         if (process.StandardOutput.ReadLine() != "started")
         {

@@ -52,7 +52,7 @@ internal static class NodeAgentBench
         var notes = new List<string>
         {
             kernel ? "maps: pinned kernel maps (bpf(2))" : $"maps: userspace (no kernel maps: {Prerequisite.MissingBpf}); no end-to-end latency or raw-rate rows",
-            "agent = a child process running AgentHost as `mesh agent` does (workstation GC); etcd 3.4 on loopback on the same 2 cores",
+            "agent = a child process running AgentHost as `mesh agent` does (same runtime configuration: Server GC); etcd 3.4 on loopback on the same 2 cores",
             "propagation starts once the agent is ready and every reconciler finished its first full reconciliation (steady state)",
         };
         await ScaleAsync(scale, rate, seconds, kernel, rows, notes);
@@ -301,7 +301,6 @@ internal static class NodeAgentBench
             }
             info.ArgumentList.Add("node-agent");
             info.Environment[AgentBenchChild.Variable] = AgentBenchChild.Encode(port, manifests, meshConfig, pinRoot, lbMapMax);
-            info.Environment["DOTNET_gcServer"] = "0";
             // MESH_AGENT_BENCH_DOTNET_X=v becomes DOTNET_X=v for the agent only (e.g. EventPipe settings to profile it).
             foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
             {
