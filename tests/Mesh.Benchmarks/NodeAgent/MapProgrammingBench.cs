@@ -27,7 +27,7 @@ internal static class MapProgrammingBench
     /// <summary>Entries per raw batch call.</summary>
     private const int RawChunk = 10_000;
 
-    /// <summary>The paired rows on their own (<c>map-programming [--rounds N]</c>), without the agent process around them.</summary>
+    /// <summary>The paired rows on their own (<c>map-programming [--rounds N] [--maps ipcache,backends,services]</c>), without the agent process around them.</summary>
     public static BenchReport RunAlone(BenchOptions options)
     {
         if (Mesh.Testing.Prerequisites.Prerequisite.MissingBpf is { } noBpf)
@@ -40,9 +40,10 @@ internal static class MapProgrammingBench
         return new BenchReport("map-programming", BenchReport.MachineDescription(), rows, notes);
     }
 
-    public static void Run(int rounds, List<BenchRow> rows, List<string> notes, IReadOnlyCollection<string>? maps = null)
+    /// <summary>Adds the paired rows of ipcache, backends and services (or only those in <paramref name="only"/>).</summary>
+    public static void Run(int rounds, List<BenchRow> rows, List<string> notes, IReadOnlyCollection<string>? only = null)
     {
-        bool Selected(string map) => maps is null || maps.Contains(map);
+        bool Selected(string map) => only is null || only.Contains(map);
         var random = new Random(42);
         var ipcache = IpCacheRows(clusters: 250, endpoints: 1000, nodes: 100);
         random.Shuffle(ipcache);
@@ -63,11 +64,11 @@ internal static class MapProgrammingBench
         if (Selected("services"))
         {
             Pair(rounds, "lb4 services: 10,000 x 10 backends", "cilium_lb4_services_v2", rows, maps =>
-        {
-            // A slot is written only once its backend is in: the backends go in first (not counted for this map).
-            Program(maps.Backends, backends);
-            Program(maps.Services, services);
-        });
+            {
+                // A slot is written only once its backend is in: the backends go in first (not counted for this map).
+                Program(maps.Backends, backends);
+                Program(maps.Services, services);
+            });
         }
     }
 
