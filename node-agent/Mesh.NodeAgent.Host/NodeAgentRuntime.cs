@@ -102,11 +102,16 @@ public sealed partial class NodeAgentRuntime : IAsyncDisposable
 
     public AgentTables Tables { get; }
 
-    /// <summary>Ready once the local cluster is synced, every remote known at start is synced (or timed out) and the maps hold the result.</summary>
+    /// <summary>
+    /// Ready once the local cluster is synced, every remote known at start is synced (or timed out) and the maps hold
+    /// the result: every desired row written and every deleted one removed.
+    /// </summary>
     public bool IsReady => _local.Synced && Tables.LbServices.Initialized && Tables.IpCache.Initialized
         && Reconcilers.All(r => r.Level == HealthLevel.Ok) && AllDone(Tables.LbBackends) && AllDone(Tables.LbServices)
         && AllDone(Tables.LbRevNat) && AllDone(Tables.IpCache)
-        && Tables.PolicyMaps.Initialized && Tables.PolicyEntries.Initialized && AllDone(Tables.PolicyMaps) && AllDone(Tables.PolicyEntries);
+        && Tables.PolicyMaps.Initialized && Tables.PolicyEntries.Initialized && AllDone(Tables.PolicyMaps) && AllDone(Tables.PolicyEntries)
+        && _servicesReconciler.IsCaughtUp && _backendsReconciler.IsCaughtUp && _revNatReconciler.IsCaughtUp && _ipcacheReconciler.IsCaughtUp
+        && _policyMapsReconciler.IsCaughtUp && _policyEntriesReconciler.IsCaughtUp;
 
     public IReadOnlyList<ReconcilerHealth> Reconcilers =>
         [_servicesReconciler.Health, _backendsReconciler.Health, _revNatReconciler.Health, _ipcacheReconciler.Health, _policyMapsReconciler.Health, _policyEntriesReconciler.Health];

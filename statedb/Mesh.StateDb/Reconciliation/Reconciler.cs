@@ -28,6 +28,8 @@ public sealed partial class Reconciler<TRow, TKey>
     private TaskCompletionSource? _wake;
     private int _fullRequested;
     private int _running;
+    private ChangeIterator<TRow, TKey>? _changes;
+    private int _idle;
 
     private volatile ReconcilerHealth _health;
     private int _pendingCount;
@@ -72,6 +74,12 @@ public sealed partial class Reconciler<TRow, TKey>
     /// <summary>The latest health; replaced (never mutated) as the loop progresses.</summary>
     public ReconcilerHealth Health => _health;
 
+    /// <summary>
+    /// Whether every change the table has made so far is applied, deletions included, and no row waits for a retry.
+    /// A deleted row leaves the table at once, so the rows' Done statuses alone cannot say that its entry is gone.
+    /// </summary>
+    public bool IsCaughtUp => Volatile.Read(ref _idle) == 1 && Volatile.Read(ref _changes) is { HasChanges: false };
+
     /// <summary>Raised on the reconciler loop whenever <see cref="Health"/> changes; keep handlers short.</summary>
     public event EventHandler<ReconcilerHealth>? HealthChanged;
 
@@ -98,6 +106,7 @@ public sealed partial class Reconciler<TRow, TKey>
                 await _table.InitializedTask.WaitAsync(cancellationToken);
             }
             using var changes = _table.Changes();
+            Volatile.Write(ref _changes, changes);
             var initialized = _table.InitializedTask;
             var initializationSeen = false;
             _nextFull = _time.GetUtcNow() + _options.FullReconciliationInterval;
@@ -105,6 +114,8 @@ public sealed partial class Reconciler<TRow, TKey>
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // Before taking changes: from here until the wait below, what was taken may not be applied yet.
+                Volatile.Write(ref _idle, 0);
                 var full = Interlocked.Exchange(ref _fullRequested, 0) == 1 || _time.GetUtcNow() >= _nextFull;
                 if (!initializationSeen && initialized.IsCompleted)
                 {
@@ -135,6 +146,7 @@ public sealed partial class Reconciler<TRow, TKey>
                     PublishHealth();
                     continue;
                 }
+                Volatile.Write(ref _idle, _retries.Count == 0 ? 1 : 0);
                 await WaitForWorkAsync(changes, initializationSeen ? null : initialized, cancellationToken);
             }
         }
@@ -144,6 +156,8 @@ public sealed partial class Reconciler<TRow, TKey>
         }
         finally
         {
+            Volatile.Write(ref _idle, 0);
+            Volatile.Write(ref _changes, null);
             Volatile.Write(ref _running, 0);
         }
     }

@@ -341,6 +341,31 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task IsCaughtUp_DeletionNotAppliedOrWaitingForRetry_FalseUntilTheEntryIsGone()
+    {
+        await using var h = new ReconcilerHarness();
+        h.Reconciler.IsCaughtUp.Should().BeFalse("the loop has not started");
+        await h.StartAsync();
+        h.Insert(Entry(1, "a"));
+        await h.UntilAsync(() => h.Reconciler.Health.UpdateCount == 1 && h.Reconciler.IsCaughtUp, "row applied");
+        h.Target.FailDelete = _ => "EPERM";
+
+        h.Table.Write(tx => tx.Delete(1));
+        h.Table.Snapshot().All().Should().BeEmpty("the row left the table with the commit: no status can tell its entry is still there");
+        h.Reconciler.IsCaughtUp.Should().BeFalse("the deletion is committed, not applied");
+        await h.UntilAsync(() => h.Reconciler.Health.ErrorCount == 1, "delete failed");
+        await h.ParkedAsync();
+        h.Reconciler.IsCaughtUp.Should().BeFalse("the failed deletion waits for its retry");
+        h.Target.Contents.Should().ContainKey(1);
+
+        h.Target.FailDelete = _ => null;
+        h.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        await h.UntilAsync(() => h.Reconciler.IsCaughtUp, "deletion retried");
+        h.Target.Contents.Should().BeEmpty();
+        h.Reconciler.Health.DeleteCount.Should().Be(1);
+    }
+
+    [Fact]
     public async Task RunAsync_FailedDeleteThenReinserted_DeleteNotRetried()
     {
         await using var h = new ReconcilerHarness();
