@@ -367,14 +367,14 @@ internal static class BgpInjectBench
                 var bird = results[("BIRD", unique, n)];
                 var gobgp = results.GetValueOrDefault(("GoBGP", unique, n));
                 string GoBgp(Func<Sample, double> value, string format, double scale, string unit) =>
-                    gobgp is null ? string.Empty : $"; GoBGP same run {(Median(gobgp, value) * scale).ToString(format, CultureInfo.InvariantCulture)}{unit}";
-                var meshT = Median(mesh, s => s.Seconds) * 1000;
-                var birdT = Median(bird, s => s.Seconds) * 1000;
+                    gobgp is null ? string.Empty : $"; GoBGP same run {(BenchStats.Median(gobgp.Select(value)) * scale).ToString(format, CultureInfo.InvariantCulture)}{unit}";
+                var meshT = BenchStats.Median(mesh.Select(s => s.Seconds)) * 1000;
+                var birdT = BenchStats.Median(bird.Select(s => s.Seconds)) * 1000;
                 rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh t_bgp (median of {mesh.Count}, min {mesh.Min(s => s.Seconds) * 1000:F1}, max {mesh.Max(s => s.Seconds) * 1000:F1})", meshT, "ms",
                     $"BIRD same run {birdT:F1} ms (min {bird.Min(s => s.Seconds) * 1000:F1}, max {bird.Max(s => s.Seconds) * 1000:F1}){GoBgp(s => s.Seconds, "F1", 1000, " ms")}; {spec[(unique, n)]}; goal <= BIRD + 1 ms", meshT <= birdT + 1));
-                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh withdraw", Median(mesh, s => s.WithdrawSeconds) * 1000, "ms", $"BIRD same run {Median(bird, s => s.WithdrawSeconds) * 1000:F1} ms{GoBgp(s => s.WithdrawSeconds, "F1", 1000, " ms")}"));
-                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh UPDATEs", Median(mesh, s => s.Updates), "msgs", $"BIRD same run {Median(bird, s => s.Updates):F0}{GoBgp(s => s.Updates, "F0", 1, string.Empty)}"));
-                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh sender CPU", Median(mesh, s => s.CpuSeconds), "s", $"BIRD same run {Median(bird, s => s.CpuSeconds):F2} s{GoBgp(s => s.CpuSeconds, "F2", 1, " s")}"));
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh withdraw", BenchStats.Median(mesh.Select(s => s.WithdrawSeconds)) * 1000, "ms", $"BIRD same run {BenchStats.Median(bird.Select(s => s.WithdrawSeconds)) * 1000:F1} ms{GoBgp(s => s.WithdrawSeconds, "F1", 1000, " ms")}"));
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh UPDATEs", BenchStats.Median(mesh.Select(s => (double)s.Updates)), "msgs", $"BIRD same run {BenchStats.Median(bird.Select(s => (double)s.Updates)):F0}{GoBgp(s => s.Updates, "F0", 1, string.Empty)}"));
+                rows.Add(new BenchRow($"inject {n:N0} {variant}: Mesh sender CPU", BenchStats.Median(mesh.Select(s => s.CpuSeconds)), "s", $"BIRD same run {BenchStats.Median(bird.Select(s => s.CpuSeconds)):F2} s{GoBgp(s => s.CpuSeconds, "F2", 1, " s")}"));
             }
         }
 
@@ -387,11 +387,5 @@ internal static class BgpInjectBench
             "GoBGP: gobgpd in the same namespace, one gRPC AddPathStream of 1,000-path requests built before t0, withdraw = one DeletePath of the IPv4 unicast family; sender CPU = gobgpd's",
             .. notes,
         ]);
-    }
-
-    private static double Median(List<Sample> samples, Func<Sample, double> value)
-    {
-        var sorted = samples.Select(value).Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

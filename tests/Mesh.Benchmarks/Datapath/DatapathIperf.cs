@@ -72,8 +72,8 @@ internal static class DatapathIperf
                     await Detach(nodePath, "lxcclient", "lxcbackend");
                 }
             }
-            var directMedian = Median(direct);
-            var vipMedian = Median(viaVip);
+            var directMedian = BenchStats.Median(direct);
+            var vipMedian = BenchStats.Median(viaVip);
             var ratio = vipMedian / directMedian;
             rows.Add(new BenchRow("iperf3 client -> backend IP, no programs", directMedian / 1e9, "Gbit/s", $"median of {rounds} x {seconds} s: {Join(direct)}"));
             rows.Add(new BenchRow("iperf3 client -> VIP, mesh_lxc.o attached", vipMedian / 1e9, "Gbit/s", $"median of {rounds} x {seconds} s: {Join(viaVip)}"));
@@ -177,12 +177,6 @@ internal static class DatapathIperf
         // The server takes a moment to accept the next test.
         await Task.Delay(200);
         return bits.Value;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Join(List<double> values) => string.Join(", ", values.Select(v => (v / 1e9).ToString("F2", CultureInfo.InvariantCulture)));

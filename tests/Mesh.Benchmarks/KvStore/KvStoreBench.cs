@@ -63,11 +63,11 @@ internal static class KvStoreBench
         await using var etcd = await StartEtcdAsync();
         var (p50, p99, count) = await WatchLatencyAsync(etcd, rate, seconds);
 
-        var bareMedian = Median(bare.Select(m => m.Rate).ToList());
-        var syncMedian = Median(sync.Select(m => m.Rate).ToList());
+        var bareMedian = BenchStats.Median(bare.Select(m => m.Rate).ToList());
+        var syncMedian = BenchStats.Median(sync.Select(m => m.Rate).ToList());
         // Rounds pair measurements taken close together: the median of their ratios is less exposed to machine noise
         // than the ratio of two medians.
-        var ratio = Median(bare.Zip(sync, (b, s) => s.Rate / b.Rate).ToList());
+        var ratio = BenchStats.Median(bare.Zip(sync, (b, s) => s.Rate / b.Rate).ToList());
         static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
         return new BenchReport(
             "kvstore",
@@ -76,8 +76,8 @@ internal static class KvStoreBench
                 new BenchRow($"(a) bare client, {keys:N0} leased keys", bareMedian, "keys/s", $"Txn of {BatchSize} puts, {InFlight} in flight, {KeysPerLease} keys/lease; spec §6 measured ~54,000 keys/s"),
                 new BenchRow($"(b) SyncStore, same {keys:N0} values", syncMedian, "keys/s", "until the sync canary is written"),
                 new BenchRow("(b)/(a), median of per-round ratios", ratio, "ratio", "goal: >= 0.80", ratio >= 0.8),
-                new BenchRow("(a) client CPU per key", Median(bare.Select(m => m.ClientMicros).ToList()), "us", $"etcd: {Median(bare.Select(m => m.EtcdMicros).ToList()):N1} us/key"),
-                new BenchRow("(b) client CPU per key", Median(sync.Select(m => m.ClientMicros).ToList()), "us", $"etcd: {Median(sync.Select(m => m.EtcdMicros).ToList()):N1} us/key"),
+                new BenchRow("(a) client CPU per key", BenchStats.Median(bare.Select(m => m.ClientMicros).ToList()), "us", $"etcd: {BenchStats.Median(bare.Select(m => m.EtcdMicros).ToList()):N1} us/key"),
+                new BenchRow("(b) client CPU per key", BenchStats.Median(sync.Select(m => m.ClientMicros).ToList()), "us", $"etcd: {BenchStats.Median(sync.Select(m => m.EtcdMicros).ToList()):N1} us/key"),
                 new BenchRow($"(c) put -> WatchStore p50 at {rate}/s", p50, "ms", "etcd alone (spec §6): p50 0.5 ms"),
                 new BenchRow($"(c) put -> WatchStore p99 at {rate}/s", p99, "ms", "etcd alone (spec §6): p99 2.8 ms"),
                 new BenchRow("(c) events measured", count, "events", $"{seconds} s at {rate} puts/s"),
@@ -245,10 +245,4 @@ internal static class KvStoreBench
     }
 
     private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

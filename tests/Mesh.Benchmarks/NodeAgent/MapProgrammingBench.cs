@@ -4,7 +4,6 @@ using Mesh.Bpf;
 using Mesh.Bpf.Maps;
 using Mesh.NodeAgent.Collections;
 using Mesh.NodeAgent.Host.Datapath;
-using Mesh.NodeAgent.Host.Metrics;
 using Mesh.NodeAgent.IpCache;
 using Mesh.NodeAgent.LoadBalancerMaps;
 using Mesh.NodeAgent.LoadBalancing;
@@ -23,9 +22,6 @@ internal static class MapProgrammingBench
 {
     /// <summary>Rows per operations call: the reconciler hands a bootstrap over in rounds of this size.</summary>
     private const int RowsPerRound = 65_536;
-
-    /// <summary>Entries per raw batch call.</summary>
-    private const int RawChunk = 10_000;
 
     /// <summary>The paired rows on their own (<c>map-programming [--rounds N] [--maps ipcache,backends,services]</c>), without the agent process around them.</summary>
     public static BenchReport RunAlone(BenchOptions options)
@@ -51,7 +47,7 @@ internal static class MapProgrammingBench
         random.Shuffle(backends);
         var services = ServiceRows(10_000, backendsEach: 10);
         random.Shuffle(services);
-        notes.Add($"map programming, paired: {rounds} rounds after one warm-up, each on fresh pinned maps, the agent's reconciler operations (rounds of {RowsPerRound:N0} rows) vs BPF_MAP_UPDATE_BATCH of {RawChunk:N0} with the same bytes, order alternating; thread CPU time; median of the per-round ratios");
+        notes.Add($"map programming, paired: {rounds} rounds after one warm-up, each on fresh pinned maps, the agent's reconciler operations (rounds of {RowsPerRound:N0} rows) vs BPF_MAP_UPDATE_BATCH of {RawBatchUpdate.Chunk:N0} with the same bytes, order alternating; thread CPU time; median of the per-round ratios");
 
         if (Selected("ipcache"))
         {
@@ -93,12 +89,12 @@ internal static class MapProgrammingBench
                 {
                     program(maps);
                     agent = maps.Counters.First(c => c.Map == map).EntriesPerCpuSecond;
-                    entries ??= Shuffled(template.ReadAll());
-                    raw = RawRate(template, entries);
+                    entries ??= RawBatchUpdate.Shuffled(template.ReadAll(), seed: 7);
+                    raw = RawBatchUpdate.Measure(template, entries).PerCpuSecond;
                 }
                 else
                 {
-                    raw = RawRate(template, entries!);
+                    raw = RawBatchUpdate.Measure(template, entries!).PerCpuSecond;
                     program(maps);
                     agent = maps.Counters.First(c => c.Map == map).EntriesPerCpuSecond;
                 }
@@ -117,42 +113,11 @@ internal static class MapProgrammingBench
                 ratios.Add(agent / raw);
             }
         }
-        var ratio = Median(ratios);
-        rows.Add(new BenchRow($"map programming {label}: agent", Median(agentRates), "entries/cpu-s", "the agent's reconciler operations into fresh pinned maps (encode, filter, bookkeeping, batched bpf(2))"));
-        rows.Add(new BenchRow($"map programming {label}: raw bpf(2) batch", Median(rawRates), "entries/cpu-s", $"the same {entries!.Count:N0} entries, BPF_MAP_UPDATE_BATCH into a fresh map, same rounds"));
+        var ratio = BenchStats.Median(ratios);
+        rows.Add(new BenchRow($"map programming {label}: agent", BenchStats.Median(agentRates), "entries/cpu-s", "the agent's reconciler operations into fresh pinned maps (encode, filter, bookkeeping, batched bpf(2))"));
+        rows.Add(new BenchRow($"map programming {label}: raw bpf(2) batch", BenchStats.Median(rawRates), "entries/cpu-s", $"the same {entries!.Count:N0} entries, BPF_MAP_UPDATE_BATCH into a fresh map, same rounds"));
         rows.Add(new BenchRow($"map programming {label}: agent / raw", ratio, "ratio",
             $"median of {ratios.Count} paired rounds ({string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}); goal >= 0.80", ratio >= 0.8));
-    }
-
-    /// <summary>Raw batch updates into a fresh map shaped like <paramref name="template"/>; entries per CPU second.</summary>
-    private static double RawRate(BpfMap template, BpfMapEntries entries)
-    {
-        using var fresh = BpfMap.Create(template.Type, template.KeySize, template.ValueSize, template.MaxEntries, "bench_raw", template.Flags);
-        var cpu = ThreadCpuClock.Now;
-        for (var start = 0; start < entries.Count; start += RawChunk)
-        {
-            var n = Math.Min(RawChunk, entries.Count - start);
-            fresh.UpdateBatch(entries.Keys.Slice(start * entries.KeySize, n * entries.KeySize), entries.Values.Slice(start * entries.ValueSize, n * entries.ValueSize));
-        }
-        return entries.Count / (ThreadCpuClock.Now - cpu).TotalSeconds;
-    }
-
-    /// <summary>
-    /// The entries in a pseudo-random order, like the agent's rows: a dump comes out in key order, which an LPM trie
-    /// inserts far faster than the order state arrives in.
-    /// </summary>
-    private static BpfMapEntries Shuffled(BpfMapEntries entries)
-    {
-        var order = Enumerable.Range(0, entries.Count).ToArray();
-        new Random(7).Shuffle(order);
-        var keys = new byte[entries.Count * entries.KeySize];
-        var values = new byte[entries.Count * entries.ValueSize];
-        for (var i = 0; i < order.Length; i++)
-        {
-            entries.Key(order[i]).CopyTo(keys.AsSpan(i * entries.KeySize));
-            entries.Value(order[i]).CopyTo(values.AsSpan(i * entries.ValueSize));
-        }
-        return new BpfMapEntries(entries.KeySize, entries.ValueSize, keys, values, entries.Count);
     }
 
     private static void Program<TEntry>(MapOperations<TEntry> operations, Desired<TEntry>[] rows)
@@ -205,10 +170,4 @@ internal static class MapProgrammingBench
         where TEntry : class => new(entry, ReconcileStatus.Pending);
 
     private static IPAddress Address(int a, int b, int c, int d) => new([(byte)a, (byte)b, (byte)c, (byte)d]);
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

@@ -7,7 +7,6 @@ using Mesh.Bpf;
 using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
 using Mesh.KvStore.Etcd;
-using Mesh.NodeAgent.Host.Metrics;
 using Mesh.Testing.Etcd;
 using Mesh.Testing.Prerequisites;
 
@@ -173,44 +172,17 @@ internal static class NodeAgentBench
             return;
         }
         using var pinned = BpfMap.OpenPinned(Path.Combine(pinRoot, map));
-        var entries = Shuffled(pinned.ReadAll());
-        const int chunk = 10_000;
+        var entries = RawBatchUpdate.Shuffled(pinned.ReadAll(), seed: 42);
         // Three rounds, each into a fresh map: the median damps the run-to-run spread of a shared 2-core VM.
         var rounds = new List<(double Cpu, double Wall)>();
         for (var round = 0; round < 3; round++)
         {
-            using var fresh = BpfMap.Create(pinned.Type, pinned.KeySize, pinned.ValueSize, pinned.MaxEntries, "bench_raw", pinned.Flags);
-            var watch = Stopwatch.StartNew();
-            var cpu = ThreadCpuClock.Now;
-            for (var start = 0; start < entries.Count; start += chunk)
-            {
-                var n = Math.Min(chunk, entries.Count - start);
-                fresh.UpdateBatch(entries.Keys.Slice(start * entries.KeySize, n * entries.KeySize), entries.Values.Slice(start * entries.ValueSize, n * entries.ValueSize));
-            }
-            rounds.Add((entries.Count / (ThreadCpuClock.Now - cpu).TotalSeconds, entries.Count / watch.Elapsed.TotalSeconds));
+            rounds.Add(RawBatchUpdate.Measure(pinned, entries));
         }
         var rawRate = rounds.Select(r => r.Cpu).Order().ElementAt(1);
         var rawWallRate = rounds.Select(r => r.Wall).Order().ElementAt(1);
-        rows.Add(new BenchRow($"{scenario}: {map} raw bpf(2) batch, same {entries.Count:N0} entries", rawRate, "entries/cpu-s", $"BPF_MAP_UPDATE_BATCH of {chunk:N0} into an empty map, same run, median of 3 ({string.Join(", ", rounds.Select(r => r.Cpu.ToString("N0", CultureInfo.InvariantCulture)))}); {rawWallRate:N0}/s of wall time"));
+        rows.Add(new BenchRow($"{scenario}: {map} raw bpf(2) batch, same {entries.Count:N0} entries", rawRate, "entries/cpu-s", $"BPF_MAP_UPDATE_BATCH of {RawBatchUpdate.Chunk:N0} into an empty map, same run, median of 3 ({string.Join(", ", rounds.Select(r => r.Cpu.ToString("N0", CultureInfo.InvariantCulture)))}); {rawWallRate:N0}/s of wall time"));
         rows.Add(new BenchRow($"{scenario}: {map} agent / raw", agentRate / rawRate, "ratio", "the agent busy bootstrapping beside etcd vs a quiet raw loop: see the paired map-programming rows for the goal"));
-    }
-
-    /// <summary>
-    /// The entries in a fixed pseudo-random order: a dump comes out in key order, which an LPM trie inserts far faster
-    /// (each insert walks the path the previous one warmed) than the order in which state actually arrives.
-    /// </summary>
-    private static BpfMapEntries Shuffled(BpfMapEntries entries)
-    {
-        var order = Enumerable.Range(0, entries.Count).ToArray();
-        new Random(42).Shuffle(order);
-        var keys = new byte[entries.Count * entries.KeySize];
-        var values = new byte[entries.Count * entries.ValueSize];
-        for (var i = 0; i < order.Length; i++)
-        {
-            entries.Key(order[i]).CopyTo(keys.AsSpan(i * entries.KeySize));
-            entries.Value(order[i]).CopyTo(values.AsSpan(i * entries.ValueSize));
-        }
-        return new BpfMapEntries(entries.KeySize, entries.ValueSize, keys, values, entries.Count);
     }
 
     private static int TableCount(JsonNode status, string table) => status["tables"]?[table]?.GetValue<int>() ?? 0;
