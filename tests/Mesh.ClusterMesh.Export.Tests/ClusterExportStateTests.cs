@@ -44,6 +44,25 @@ public sealed class ClusterExportStateTests
     }
 
     [Fact]
+    public void Endpoint_ThreeClaimAnIp_PrimaryPassesInClaimOrderAndAMovedEndpointLetsGo()
+    {
+        Upsert(Endpoint("first", "bar", 70000, "10.0.0.1", "172.18.0.2"));
+        Upsert(Endpoint("second", "bar", 70001, "10.0.0.1", "172.18.0.3"));
+        Upsert(Endpoint("third", "bar", 70002, "10.0.0.1", "172.18.0.4"));
+
+        Delete(Endpoint("second", "bar", 70001, "10.0.0.1", "172.18.0.3"));
+        Exported(CiliumResource.Ips)["10.0.0.1"].Should().Contain("\"K8sPodName\":\"first\"", "a later claimant leaving changes nothing");
+
+        var moved = Upsert(Endpoint("first", "bar", 70000, "10.0.0.9", "172.18.0.2"));
+        moved.Should().HaveCount(2, "the old address passes on and the new one is written");
+        Exported(CiliumResource.Ips)["10.0.0.1"].Should().Contain("\"K8sPodName\":\"third\"");
+        Exported(CiliumResource.Ips)["10.0.0.9"].Should().Contain("\"K8sPodName\":\"first\"");
+
+        Delete(Endpoint("third", "bar", 70002, "10.0.0.1", "172.18.0.4"));
+        Exported(CiliumResource.Ips).Keys.Should().Equal("10.0.0.9");
+    }
+
+    [Fact]
     public void Identity_Namespaced_FollowsNamespaceGlobalAnnotation()
     {
         Upsert("""
@@ -153,11 +172,11 @@ public sealed class ClusterExportStateTests
     {
         var state = new ClusterExportState(new ExportOptions("c1", 1, DefaultGlobalNamespace: false));
         state.Apply(Event(Service("svc", "ns", "service.cilium.io/global: \"true\"")));
-        state.Exported.Should().BeEmpty();
+        state.ExportedCount.Should().Be(0);
 
         state.Apply(Event(Namespace("ns", global: "true")));
 
-        state.Exported.Keys.Should().Contain((CiliumResource.Services, "c1/ns/svc"));
+        state.ExportedOf(CiliumResource.Services).Keys.Should().Contain("c1/ns/svc");
     }
 
     [Fact]
@@ -165,11 +184,11 @@ public sealed class ClusterExportStateTests
     {
         var state = new ClusterExportState(new ExportOptions("c1", 1, EnableServiceExports: true));
         state.Apply(Event("apiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceExport\nmetadata: {name: svc, namespace: ns, creationTimestamp: \"2026-01-02T03:04:05Z\"}\n"));
-        state.Exported.Should().BeEmpty("the service does not exist yet");
+        state.ExportedCount.Should().Be(0, "the service does not exist yet");
 
         state.Apply(Event(Service("svc", "ns", "a: b")));
 
-        Encoding.UTF8.GetString(state.Exported[(CiliumResource.ServiceExports, "c1/ns/svc")]).Should()
+        Encoding.UTF8.GetString(state.ExportedOf(CiliumResource.ServiceExports)["c1/ns/svc"]).Should()
             .Be("""{"cluster":"c1","name":"svc","namespace":"ns","exportCreationTimestamp":"2026-01-02T03:04:05Z","ports":[{"name":"http","protocol":"TCP","port":80}],"type":"ClusterSetIP","sessionAffinity":"None"}""");
     }
 
@@ -180,7 +199,7 @@ public sealed class ClusterExportStateTests
     private static ObjectEvent Event(string yaml) => new(ObjectEventType.Upsert, KubeObjectReader.Read(YamlDocuments.Parse(yaml).Single())!);
 
     private Dictionary<string, string> Exported(CiliumResource resource) =>
-        _state.Exported.Where(e => e.Key.Resource == resource).ToDictionary(e => e.Key.Name, e => Encoding.UTF8.GetString(e.Value));
+        _state.ExportedOf(resource).ToDictionary(e => e.Key, e => Encoding.UTF8.GetString(e.Value));
 
     private static string Namespace(string name, string global) =>
         $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  annotations:\n    clustermesh.cilium.io/global: \"{global}\"\n";

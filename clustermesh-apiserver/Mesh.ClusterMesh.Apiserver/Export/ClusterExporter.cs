@@ -65,7 +65,7 @@ public sealed partial class ClusterExporter : IAsyncDisposable
 
     /// <summary>Entries currently exported per resource.</summary>
     public IReadOnlyDictionary<CiliumResource, int> Counts =>
-        Resources.ToDictionary(r => r, r => _state.Exported.Keys.Count(k => k.Resource == r));
+        Resources.ToDictionary(r => r, r => _state.ExportedOf(r).Count);
 
     /// <summary>Completes when <see cref="IsReady"/> becomes true.</summary>
     public Task ReadyTask => Task.WhenAll(_stores.Values.Select(s => s.SyncedTask));
@@ -114,7 +114,7 @@ public sealed partial class ClusterExporter : IAsyncDisposable
                     {
                         store.MarkSynced();
                     }
-                    LogSourceSynced(_options.ClusterName, _state.Exported.Count);
+                    LogSourceSynced(_options.ClusterName, _state.ExportedCount);
                     continue;
                 }
                 foreach (var export in _state.Apply(change))

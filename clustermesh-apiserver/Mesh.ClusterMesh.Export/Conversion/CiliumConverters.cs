@@ -39,9 +39,7 @@ public static class CiliumConverters
             return [];
         }
         var host = IPAddress.TryParse(endpoint.NodeIp, out var node) ? node : null;
-        IReadOnlyList<NamedPort>? ports = endpoint.NamedPorts.Count == 0
-            ? null
-            : [.. endpoint.NamedPorts.Select(p => new NamedPort(p.Name, (ushort)p.Port, p.Protocol))];
+        var ports = NamedPorts(endpoint);
         var pairs = new List<IpIdentityPair>(2);
         foreach (var addressing in endpoint.Addressing)
         {
@@ -65,6 +63,30 @@ public static class CiliumConverters
         }
         return pairs;
     }
+
+    /// <summary>The ipcache entry of one of the endpoint's addresses; null without an identity.</summary>
+    public static IpIdentityPair? EndpointEntry(CiliumEndpoint endpoint, IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (endpoint.IdentityId is not { } id)
+        {
+            return null;
+        }
+        return new IpIdentityPair
+        {
+            Ip = address,
+            HostIp = IPAddress.TryParse(endpoint.NodeIp, out var node) ? node : null,
+            Id = id,
+            Key = endpoint.EncryptionKey,
+            K8sNamespace = endpoint.Metadata.Namespace,
+            K8sPodName = endpoint.Metadata.Name,
+            K8sServiceAccount = endpoint.ServiceAccount,
+            NamedPorts = NamedPorts(endpoint),
+        };
+    }
+
+    private static List<NamedPort>? NamedPorts(CiliumEndpoint endpoint) =>
+        endpoint.NamedPorts.Count == 0 ? null : [.. endpoint.NamedPorts.Select(p => new NamedPort(p.Name, (ushort)p.Port, p.Protocol))];
 
     /// <summary>The node as the local cluster's: cluster name and ID are always the exporter's own.</summary>
     public static ClusterNode Node(CiliumNode node, ExportOptions options)

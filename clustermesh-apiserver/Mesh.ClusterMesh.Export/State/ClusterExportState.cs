@@ -1,4 +1,6 @@
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Mesh.ClusterMesh.Export.Conversion;
 using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Keys;
@@ -18,18 +20,26 @@ public sealed class ClusterExportState
     private readonly Dictionary<string, KubeNamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumIdentity> _identities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumEndpoint> _endpoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _ipClaims = new(StringComparer.Ordinal);
+    // Each endpoint's addresses, parsed once when it arrives: its update or deletion must know what it claimed before.
+    private readonly Dictionary<string, string[]> _endpointAddresses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IpClaims> _ipClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KubeService> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, EndpointSlice>> _slicesByService = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _serviceOfSlice = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceExport> _exports = new(StringComparer.Ordinal);
-    private readonly Dictionary<(CiliumResource, string), byte[]> _exported = [];
+    // One map per resource (indexed by the enum): plain string keys hash far faster than (resource, name) tuples.
+    private readonly Dictionary<string, byte[]>[] _exported = [.. Enum.GetValues<CiliumResource>().Select(_ => new Dictionary<string, byte[]>(StringComparer.Ordinal))];
+    // Reused by every event: most touch one key, and a fresh set of sets per event was most of the garbage made here.
+    private Affected _affected = new();
 
     public ClusterExportState(ExportOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
 
-    /// <summary>Everything currently exported, by resource and name.</summary>
-    public IReadOnlyDictionary<(CiliumResource Resource, string Name), byte[]> Exported => _exported;
+    /// <summary>What is currently exported of one resource, by name.</summary>
+    public IReadOnlyDictionary<string, byte[]> ExportedOf(CiliumResource resource) => _exported[(int)resource];
+
+    /// <summary>How many entries are exported, all resources together.</summary>
+    public int ExportedCount => _exported.Sum(e => e.Count);
 
     /// <summary>Applies one event and returns the kvstore changes it causes (Synced causes none).</summary>
     public IReadOnlyList<ExportChange> Apply(ObjectEvent change)
@@ -40,7 +50,7 @@ public sealed class ClusterExportState
             return [];
         }
         var upsert = change.Type == ObjectEventType.Upsert;
-        var affected = new Affected();
+        var affected = _affected;
         switch (item)
         {
             case KubeNamespace ns:
@@ -71,7 +81,14 @@ public sealed class ClusterExportState
                 affected.Exports.Add(export.Metadata.Key);
                 break;
         }
-        return Recompute(affected);
+        var changes = Recompute(affected);
+        if (!affected.TryClear())
+        {
+            // A namespace event touched thousands of keys: clearing sets that large on every later event would cost
+            // more than starting over.
+            _affected = new Affected();
+        }
+        return changes;
     }
 
     private static void Set<T>(Dictionary<string, T> map, string key, T value, bool upsert)
@@ -91,9 +108,12 @@ public sealed class ClusterExportState
     private void AffectNamespace(string ns, Affected affected)
     {
         affected.Identities.UnionWith(_identities.Values.Where(i => CiliumConverters.IdentityNamespace(i) == ns).Select(i => i.Metadata.Name));
-        foreach (var endpoint in _endpoints.Values.Where(e => e.Metadata.Namespace == ns))
+        foreach (var (key, endpoint) in _endpoints)
         {
-            affected.Ips.UnionWith(AddressesOf(endpoint));
+            if (endpoint.Metadata.Namespace == ns && _endpointAddresses.TryGetValue(key, out var addresses))
+            {
+                affected.Ips.UnionWith(addresses);
+            }
         }
         affected.Services.UnionWith(_services.Keys.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)));
         affected.Exports.UnionWith(_exports.Keys.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)));
@@ -102,27 +122,35 @@ public sealed class ClusterExportState
     private void ApplyEndpoint(CiliumEndpoint endpoint, bool upsert, Affected affected)
     {
         var key = endpoint.Metadata.Key;
-        var before = _endpoints.TryGetValue(key, out var old) ? AddressesOf(old) : [];
+        var before = _endpointAddresses.GetValueOrDefault(key) ?? [];
         var after = upsert ? AddressesOf(endpoint) : [];
         Set(_endpoints, key, endpoint, upsert);
-        foreach (var ip in before)
+        if (upsert)
         {
-            if (!after.Contains(ip) && _ipClaims.TryGetValue(ip, out var claims) && claims.Remove(key) && claims.Count == 0)
-            {
-                _ipClaims.Remove(ip);
-            }
+            _endpointAddresses[key] = after;
         }
-        foreach (var ip in after)
+        else
+        {
+            _endpointAddresses.Remove(key);
+        }
+        foreach (var old in before)
+        {
+            if (Array.IndexOf(after, old) < 0)
+            {
+                ref var claims = ref CollectionsMarshal.GetValueRefOrNullRef(_ipClaims, old);
+                if (!Unsafe.IsNullRef(ref claims) && claims.Remove(key) && claims.IsEmpty)
+                {
+                    _ipClaims.Remove(old);
+                }
+            }
+            affected.Ips.Add(old);
+        }
+        foreach (var address in after)
         {
             // The first endpoint to claim an address stays its primary writer until it lets go.
-            var claims = _ipClaims.TryGetValue(ip, out var list) ? list : _ipClaims[ip] = [];
-            if (!claims.Contains(key))
-            {
-                claims.Add(key);
-            }
+            CollectionsMarshal.GetValueRefOrAddDefault(_ipClaims, address, out _).Add(key);
+            affected.Ips.Add(address);
         }
-        affected.Ips.UnionWith(before);
-        affected.Ips.UnionWith(after);
     }
 
     private void ApplySlice(EndpointSlice slice, bool upsert, Affected affected)
@@ -142,8 +170,8 @@ public sealed class ClusterExportState
         }
     }
 
-    /// <summary>The endpoint's addresses in canonical form (invalid ones skipped).</summary>
-    private static List<string> AddressesOf(CiliumEndpoint endpoint)
+    /// <summary>The endpoint's addresses in canonical form (invalid ones skipped, duplicates once).</summary>
+    private static string[] AddressesOf(CiliumEndpoint endpoint)
     {
         var addresses = new List<string>(endpoint.Addressing.Count * 2);
         foreach (var pair in endpoint.Addressing)
@@ -151,11 +179,18 @@ public sealed class ClusterExportState
             Add(pair.IPv4);
             Add(pair.IPv6);
         }
-        return addresses;
+        return [.. addresses];
 
         void Add(string text)
         {
-            if (text.Length > 0 && IPAddress.TryParse(text, out var ip) && ip.ToString() is var canonical && !addresses.Contains(canonical))
+            if (text.Length == 0 || !IPAddress.TryParse(text, out var ip))
+            {
+                return;
+            }
+            // Manifests and the API server nearly always hold the canonical form already: keep that string.
+            Span<char> formatted = stackalloc char[64];
+            var canonical = ip.TryFormat(formatted, out var length) && formatted[..length].SequenceEqual(text) ? text : ip.ToString();
+            if (!addresses.Contains(canonical))
             {
                 addresses.Add(canonical);
             }
@@ -217,8 +252,8 @@ public sealed class ClusterExportState
         {
             if (_endpoints.TryGetValue(key, out var endpoint) && IsGlobal(endpoint.Metadata.Namespace))
             {
-                var pair = CiliumConverters.Endpoint(endpoint).FirstOrDefault(p => p.Ip!.ToString() == ip);
-                return pair is null ? null : IpIdentityPairCodec.Encode(pair);
+                // Parsed again rather than kept: one short-lived address per write costs less than 100k long-lived ones.
+                return CiliumConverters.EndpointEntry(endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
             }
         }
         return null;
@@ -226,18 +261,73 @@ public sealed class ClusterExportState
 
     private void Diff(CiliumResource resource, string name, byte[]? value, List<ExportChange> changes)
     {
-        var key = (resource, name);
+        var exported = _exported[(int)resource];
         if (value is null)
         {
-            if (_exported.Remove(key))
+            if (exported.Remove(name))
             {
                 changes.Add(new ExportChange(resource, name, null));
             }
+            return;
         }
-        else if (!_exported.TryGetValue(key, out var old) || !old.AsSpan().SequenceEqual(value))
+        ref var old = ref CollectionsMarshal.GetValueRefOrAddDefault(exported, name, out var existed);
+        if (!existed || !old.AsSpan().SequenceEqual(value))
         {
-            _exported[key] = value;
+            old = value;
             changes.Add(new ExportChange(resource, name, value));
+        }
+    }
+
+    /// <summary>
+    /// The endpoints claiming one address, first claimant first. Nearly every address has exactly one, which is kept
+    /// inline (no list per address: 100k of them were a good share of what the GC had to move).
+    /// </summary>
+    private struct IpClaims
+    {
+        private string? _first;
+        private List<string>? _more;
+
+        public readonly bool IsEmpty => _first is null;
+
+        public void Add(string key)
+        {
+            if (_first is null)
+            {
+                _first = key;
+            }
+            else if (_first != key && _more?.Contains(key) != true)
+            {
+                (_more ??= []).Add(key);
+            }
+        }
+
+        public bool Remove(string key)
+        {
+            if (_first == key)
+            {
+                if (_more is { Count: > 0 } more)
+                {
+                    _first = more[0];
+                    more.RemoveAt(0);
+                }
+                else
+                {
+                    _first = null;
+                }
+                return true;
+            }
+            return _more?.Remove(key) == true;
+        }
+
+        public readonly Enumerator GetEnumerator() => new(this);
+
+        public struct Enumerator(IpClaims claims)
+        {
+            private int _index = -1;
+
+            public readonly string Current => _index == 0 ? claims._first! : claims._more![_index - 1];
+
+            public bool MoveNext() => claims._first is not null && ++_index <= (claims._more?.Count ?? 0);
         }
     }
 
@@ -269,5 +359,24 @@ public sealed class ClusterExportState
         public IEnumerable<string> ServicesOrNone => _services ?? Enumerable.Empty<string>();
 
         public IEnumerable<string> ExportsOrNone => _exports ?? Enumerable.Empty<string>();
+
+        /// <summary>Empties the sets for the next event; false when one grew too large to be worth keeping.</summary>
+        public bool TryClear()
+        {
+            const int KeepUpTo = 64;
+            HashSet<string>?[] sets = [_identities, _ips, _nodes, _services, _exports];
+            foreach (var set in sets)
+            {
+                if (set is { Count: > KeepUpTo })
+                {
+                    return false;
+                }
+            }
+            foreach (var set in sets)
+            {
+                set?.Clear();
+            }
+            return true;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -46,7 +47,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             throw new DirectoryNotFoundException($"manifest directory '{_directory}' does not exist");
         }
         var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
-        var current = new Dictionary<string, (IKubeObject Object, byte[] Json)>(StringComparer.Ordinal);
+        var current = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(StringComparer.Ordinal);
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var watcher = TryWatch(changed.Writer);
 
@@ -63,7 +64,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             foreach (var (key, value) in file.Objects)
             {
                 // Later files win on duplicates, as in every later rescan.
-                if (!current.TryGetValue(key, out var old) || !old.Json.AsSpan().SequenceEqual(value.Json))
+                if (!current.TryGetValue(key, out var old) || old.Content != value.Content)
                 {
                     current[key] = value;
                     yield return new ObjectEvent(ObjectEventType.Upsert, value.Object);
@@ -124,7 +125,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
     }
 
     /// <summary>Reads changed files, then reports the difference between the old and new object sets.</summary>
-    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<string, (IKubeObject Object, byte[] Json)> current)
+    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<string, (IKubeObject Object, UInt128 Content)> current)
     {
         var present = ManifestPaths();
         foreach (var removed in files.Keys.Except(present).ToList())
@@ -152,7 +153,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         }
 
         // Later files win on duplicates (sorted order), as kubectl apply of a directory would leave them.
-        var next = new Dictionary<string, (IKubeObject Object, byte[] Json)>(StringComparer.Ordinal);
+        var next = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(StringComparer.Ordinal);
         foreach (var path in present)
         {
             if (files.TryGetValue(path, out var file))
@@ -164,16 +165,16 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             }
         }
         var events = new List<ObjectEvent>();
-        foreach (var (key, (obj, json)) in current)
+        foreach (var (key, (obj, _)) in current)
         {
             if (!next.ContainsKey(key))
             {
                 events.Add(new ObjectEvent(ObjectEventType.Delete, obj));
             }
         }
-        foreach (var (key, (obj, json)) in next)
+        foreach (var (key, (obj, content)) in next)
         {
-            if (!current.TryGetValue(key, out var old) || !old.Json.AsSpan().SequenceEqual(json))
+            if (!current.TryGetValue(key, out var old) || old.Content != content)
             {
                 events.Add(new ObjectEvent(ObjectEventType.Upsert, obj));
             }
@@ -223,16 +224,16 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         {
             LogBadYaml(path, e.Start.Line, e.Message);
             // Keep what the file had; remember this version so it is not re-read until it changes again.
-            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, byte[])>());
+            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, UInt128)>());
         }
-        var objects = new Dictionary<string, (IKubeObject Object, byte[] Json)>(StringComparer.Ordinal);
+        var objects = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(StringComparer.Ordinal);
         foreach (var document in documents)
         {
             try
             {
                 if (KubeObjectReader.Read(document) is { } obj)
                 {
-                    objects[ObjectKey(obj)] = (obj, JsonMarshal.GetRawUtf8Value(document).ToArray());
+                    objects[ObjectKey(obj)] = (obj, XxHash128.HashToUInt128(JsonMarshal.GetRawUtf8Value(document)));
                 }
             }
             catch (KubeObjectException e)
@@ -250,7 +251,9 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         return new ManifestFile(info.LastWriteTimeUtc, info.Length, objects);
     }
 
-    private static string ObjectKey(IKubeObject obj) => $"{obj.Kind}|{obj.Metadata.Key}";
+    private static string ObjectKey(IKubeObject obj) => obj.Metadata.Namespace.Length == 0
+        ? string.Concat(obj.Kind, "|", obj.Metadata.Name)
+        : string.Concat(obj.Kind, "|", obj.Metadata.Namespace, "/", obj.Metadata.Name);
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "Manifest {File} is not valid YAML (line {Line}): {Reason}; keeping its previous objects")]
     private partial void LogBadYaml(string file, long line, string reason);

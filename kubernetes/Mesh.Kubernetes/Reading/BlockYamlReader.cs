@@ -117,8 +117,9 @@ internal static class BlockYamlReader
 
         public List<JsonElement> Documents()
         {
-            // All documents go into one JSON array, parsed once: far less work per document than a parse each.
-            var buffer = new ArrayBufferWriter<byte>(_text.Length + 1024);
+            // All documents go into one JSON array, parsed once: far less work per document than a parse each. The JSON
+            // of block YAML runs about a third longer than its text (quotes and braces), so the buffer rarely regrows.
+            var buffer = new ArrayBufferWriter<byte>(_text.Length + _text.Length / 2 + 1024);
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
             {
                 writer.WriteStartArray();
@@ -134,20 +135,21 @@ internal static class BlockYamlReader
                 }
                 writer.WriteEndArray();
             }
-            // One level more than a document may have, for the array around them.
-            var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = 65 });
-            JsonElement all;
+            JsonDocument all;
             try
             {
-                all = JsonElement.ParseValue(ref reader);
+                // Parsed in place (no copy of the text): the elements live as long as the caller keeps one. Not
+                // disposed on purpose, for the same reason; its rented metadata simply goes to the GC. One level more
+                // than a document may have, for the array around them.
+                all = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 65 });
             }
             catch (JsonException)
             {
                 // Too deep: the full parser reports it.
                 throw new OutsideSubsetException();
             }
-            var documents = new List<JsonElement>(all.GetArrayLength());
-            foreach (var document in all.EnumerateArray())
+            var documents = new List<JsonElement>(all.RootElement.GetArrayLength());
+            foreach (var document in all.RootElement.EnumerateArray())
             {
                 documents.Add(document);
             }

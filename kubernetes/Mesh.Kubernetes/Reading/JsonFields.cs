@@ -77,6 +77,10 @@ internal readonly struct JsonFields(JsonElement element, string path)
     public IReadOnlyList<string> Strings(string name)
     {
         var items = Array(name);
+        if (items.Count == 0)
+        {
+            return [];
+        }
         var result = new string[items.Count];
         for (var i = 0; i < items.Count; i++)
         {

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text.Json;
 using Mesh.Kubernetes.Objects;
@@ -14,6 +15,10 @@ public static class KubeObjectReader
     public static IKubeObject? Read(JsonElement root)
     {
         var o = JsonFields.Of(root, string.Empty);
+        if (ReadBulkKind(o) is { } bulk)
+        {
+            return bulk;
+        }
         var apiVersion = o.String("apiVersion");
         var kind = o.String("kind");
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : string.Empty;
@@ -36,6 +41,29 @@ public static class KubeObjectReader
             ("networking.k8s.io", "NetworkPolicy") => NetworkPolicyReader.Read(o),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The kinds a large cluster has by the hundred thousand, recognised without materialising their kind and version
+    /// text; null for anything else, which the general dispatch reads.
+    /// </summary>
+    private static IKubeObject? ReadBulkKind(JsonFields o)
+    {
+        var kind = o.Get("kind");
+        var apiVersion = o.Get("apiVersion");
+        if (kind.ValueKind != JsonValueKind.String || apiVersion.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+        if (apiVersion.ValueEquals("cilium.io/v2"u8))
+        {
+            return kind.ValueEquals("CiliumEndpoint"u8) ? ReadEndpoint(o) : kind.ValueEquals("CiliumIdentity"u8) ? ReadIdentity(o) : null;
+        }
+        if (apiVersion.ValueEquals("discovery.k8s.io/v1"u8) && kind.ValueEquals("EndpointSlice"u8))
+        {
+            return ReadEndpointSlice(o);
+        }
+        return apiVersion.ValueEquals("v1"u8) && kind.ValueEquals("Service"u8) ? ReadService(o) : null;
     }
 
     /// <summary>"Kind namespace/name" of a raw object, for log lines about objects that failed to read.</summary>
@@ -72,8 +100,8 @@ public static class KubeObjectReader
         return new ObjectMeta(
             name,
             namespaced && ns.Length == 0 ? "default" : ns,
-            meta.StringMap("labels") ?? new Dictionary<string, string>(),
-            meta.StringMap("annotations") ?? new Dictionary<string, string>(),
+            meta.StringMap("labels") ?? ReadOnlyDictionary<string, string>.Empty,
+            meta.StringMap("annotations") ?? ReadOnlyDictionary<string, string>.Empty,
             meta.String("resourceVersion"),
             created);
     }
@@ -85,7 +113,7 @@ public static class KubeObjectReader
         {
             throw new KubeObjectException("metadata.name", $"'{meta.Name}' is not a numeric identity");
         }
-        return new CiliumIdentity(meta, o.StringMap("security-labels") ?? new Dictionary<string, string>());
+        return new CiliumIdentity(meta, o.StringMap("security-labels") ?? ReadOnlyDictionary<string, string>.Empty);
     }
 
     private static CiliumEndpoint ReadEndpoint(JsonFields o)
@@ -98,22 +126,20 @@ public static class KubeObjectReader
         }
         var identity = s.Object("identity");
         var networking = s.Object("networking");
-        var addressing = new List<EndpointAddressPair>();
-        if (networking is { } net)
+        // Arrays of the exact size: a CiliumEndpoint lives as long as the pod, and a list is one more object per field.
+        var items = networking?.Array("addressing") ?? [];
+        var addressing = items.Count == 0 ? [] : new EndpointAddressPair[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
-            var items = net.Array("addressing");
-            for (var i = 0; i < items.Count; i++)
-            {
-                var pair = JsonFields.Of(items[i], $"{net.Child("addressing")}[{i}]");
-                addressing.Add(new EndpointAddressPair(pair.String("ipv4"), pair.String("ipv6")));
-            }
+            var pair = JsonFields.Of(items[i], $"{networking!.Value.Child("addressing")}[{i}]");
+            addressing[i] = new EndpointAddressPair(pair.String("ipv4"), pair.String("ipv6"));
         }
-        var ports = new List<NamedPortSpec>();
         var portItems = s.Array("named-ports");
+        var ports = portItems.Count == 0 ? [] : new NamedPortSpec[portItems.Count];
         for (var i = 0; i < portItems.Count; i++)
         {
             var port = JsonFields.Of(portItems[i], $"{s.Child("named-ports")}[{i}]");
-            ports.Add(new NamedPortSpec(port.String("name"), (int)(port.Integer("port", 1, 65535) ?? 0), port.String("protocol")));
+            ports[i] = new NamedPortSpec(port.String("name"), (int)(port.Integer("port", 1, 65535) ?? 0), port.String("protocol"));
         }
         return new CiliumEndpoint(
             meta,
