@@ -27,7 +27,7 @@ public sealed class BlockYamlReaderTests
         foreach (var file in files)
         {
             var text = File.ReadAllText(file);
-            var fast = BlockYamlReader.TryParse(text);
+            var fast = BlockYamlReader.TryParse(text.AsMemory());
             fast.Should().NotBeNull($"{file} is plain block YAML");
             Json(fast!).Should().Be(Json(YamlDocuments.ParseFully(text)), file);
         }
@@ -55,7 +55,7 @@ public sealed class BlockYamlReaderTests
     [InlineData("key   : spaced key\n\"80\": quoted number key\n80: plain number key\n")]
     public void TryParse_SubsetConstruct_MatchesTheFullParser(string yaml)
     {
-        var fast = BlockYamlReader.TryParse(yaml);
+        var fast = BlockYamlReader.TryParse(yaml.AsMemory());
 
         fast.Should().NotBeNull("the construct is in the block subset");
         Json(fast!).Should().Be(Json(YamlDocuments.ParseFully(yaml)));
@@ -84,7 +84,7 @@ public sealed class BlockYamlReaderTests
     [InlineData("flow: [a, , b]\n")]
     public void TryParse_OutsideTheSubset_GivesUp(string yaml)
     {
-        BlockYamlReader.TryParse(yaml).Should().BeNull();
+        BlockYamlReader.TryParse(yaml.AsMemory()).Should().BeNull();
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class BlockYamlReaderTests
         for (var i = 0; i < 3000; i++)
         {
             var yaml = RandomYaml.Document(random);
-            var fast = BlockYamlReader.TryParse(yaml);
+            var fast = BlockYamlReader.TryParse(yaml.AsMemory());
             string slow;
             try
             {
@@ -156,7 +156,7 @@ public sealed class BlockYamlReaderTests
                     1 => seed[..cut] + Mutations[random.Next(Mutations.Length)] + seed[cut..],
                     _ => seed.Remove(cut, Math.Min(random.Next(1, 4), seed.Length - cut)),
                 };
-                var fast = BlockYamlReader.TryParse(mutated);
+                var fast = BlockYamlReader.TryParse(mutated.AsMemory());
                 if (fast is null)
                 {
                     continue;

@@ -53,6 +53,23 @@ public sealed class ManifestDirectorySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_ByteOrderMarksAndUtf16_ReadLikeAnyEditorWritesThem()
+    {
+        File.WriteAllText(Path.Combine(_directory, "a.yaml"), Namespace("bom"), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(Path.Combine(_directory, "b.yaml"), Namespace("wide") + "---\n" + Namespace("zürich-ü"), System.Text.Encoding.Unicode);
+        File.WriteAllText(Path.Combine(_directory, "c.yaml"), string.Concat(Enumerable.Range(0, 2000).Select(i => "---\n" + Namespace($"many-{i}"))));
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource(Patience);
+        await using var events = source.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+
+        var seen = await TakeAsync(events, 2004);
+
+        seen.Take(3).Should().Equal("Upsert Namespace bom", "Upsert Namespace wide", "Upsert Namespace zürich-ü");
+        seen.Skip(3).Take(2000).Should().Equal(Enumerable.Range(0, 2000).Select(i => $"Upsert Namespace many-{i}"));
+        seen.Last().Should().Be("Synced");
+    }
+
+    [Fact]
     public async Task WatchAsync_SameObjectInTwoFiles_LaterFileWinsBeforeSynced()
     {
         Write("a.yaml", Namespace("alpha", annotation: "clustermesh.cilium.io/global: \"false\""));

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Text.Json;
+using System.Text;
 using System.Threading.Channels;
 using Mesh.Kubernetes.Objects;
 using Mesh.Kubernetes.Reading;
@@ -200,7 +201,15 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             // The file's time and size are taken before its text: a write racing the read then shows as a change
             // on the next scan instead of being missed.
             _ = info.LastWriteTimeUtc;
-            return Load(path, File.ReadAllText(path), info, previous);
+            var (text, length) = ReadPooled(path);
+            try
+            {
+                return Load(path, text.AsMemory(0, length), info, previous);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(text);
+            }
         }
         catch (IOException e)
         {
@@ -213,12 +222,46 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         return null;
     }
 
-    private ManifestFile Load(string path, string text, FileInfo info, ManifestFile? previous)
+    /// <summary>
+    /// The file's text (encoding and byte order mark handled as <see cref="File.ReadAllText(string)"/> does) in a pooled
+    /// buffer: a large manifest is megabytes of text, and a fresh string per read was large-object-heap churn.
+    /// </summary>
+    private static (char[] Text, int Length) ReadPooled(string path)
     {
-        IReadOnlyList<JsonElement> documents;
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        // A character takes at least one byte in every encoding the reader detects.
+        var text = ArrayPool<char>.Shared.Rent((int)Math.Min(Array.MaxLength, reader.BaseStream.Length + 1));
+        var length = 0;
         try
         {
-            documents = YamlDocuments.Parse(text);
+            int read;
+            while ((read = reader.ReadBlock(text, length, text.Length - length)) > 0)
+            {
+                length += read;
+                if (length == text.Length)
+                {
+                    // The file grew while being read: make room and go on.
+                    var larger = ArrayPool<char>.Shared.Rent(text.Length * 2);
+                    text.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<char>.Shared.Return(text);
+                    text = larger;
+                }
+            }
+            return (text, length);
+        }
+        catch
+        {
+            ArrayPool<char>.Shared.Return(text);
+            throw;
+        }
+    }
+
+    private ManifestFile Load(string path, ReadOnlyMemory<char> text, FileInfo info, ManifestFile? previous)
+    {
+        YamlDocumentSet documents;
+        try
+        {
+            documents = YamlDocuments.ParseScoped(text);
         }
         catch (YamlException e)
         {
@@ -226,7 +269,8 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             // Keep what the file had; remember this version so it is not re-read until it changes again.
             return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, UInt128)>());
         }
-        var objects = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(StringComparer.Ordinal);
+        using var scope = documents;
+        var objects = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(documents.Count, StringComparer.Ordinal);
         foreach (var document in documents)
         {
             try

@@ -12,16 +12,17 @@ namespace Mesh.Kubernetes.Reading;
 /// </summary>
 internal static class BlockYamlReader
 {
-    /// <summary>The documents of <paramref name="yaml"/>, or null when the text is outside the subset.</summary>
-    public static List<JsonElement>? TryParse(string yaml)
+    /// <summary>The documents of <paramref name="yaml"/>, or null when the text is outside the subset; valid until disposed.</summary>
+    public static YamlDocumentSet? TryParse(ReadOnlyMemory<char> yaml)
     {
-        if (yaml.Contains('\t', StringComparison.Ordinal) || yaml.Contains('\r', StringComparison.Ordinal) || yaml.StartsWith('\uFEFF'))
+        if (yaml.Span.ContainsAny('\t', '\r') || yaml.Span.StartsWith('\uFEFF'))
         {
             return null;
         }
+        using var reader = new Reader(yaml);
         try
         {
-            return new Reader(yaml).Documents();
+            return reader.Documents();
         }
         catch (OutsideSubsetException)
         {
@@ -86,47 +87,60 @@ internal static class BlockYamlReader
         public int Content;
     }
 
-    private sealed class Reader
+    private sealed class Reader : IDisposable
     {
         // Deeper documents are left to the full parser (and JSON documents stop at 64 levels anyway).
         private const int MaxDepth = 64;
 
-        private readonly string _text;
-        private readonly List<Line> _lines;
+        private readonly ReadOnlyMemory<char> _text;
+        // Pooled: a file of 100k endpoints has a million lines.
+        private Line[] _lines;
+        private readonly int _lineCount;
         private int _current;
         private int _documentEnd;
 
-        public Reader(string text)
+        public Reader(ReadOnlyMemory<char> memory)
         {
-            _text = text;
-            _lines = new List<Line>(text.AsSpan().Count('\n') + 1);
+            _text = memory;
+            var text = memory.Span;
+            _lines = ArrayPool<Line>.Shared.Rent(text.Count('\n') + 1);
             var start = 0;
             while (start < text.Length)
             {
-                var end = text.IndexOf('\n', start);
-                end = end < 0 ? text.Length : end;
+                var next = text[start..].IndexOf('\n');
+                var end = next < 0 ? text.Length : start + next;
                 var content = start;
                 while (content < end && text[content] == ' ')
                 {
                     content++;
                 }
-                _lines.Add(new Line { Start = start, End = end, Content = content });
+                _lines[_lineCount++] = new Line { Start = start, End = end, Content = content };
                 start = end + 1;
             }
         }
 
-        public List<JsonElement> Documents()
+        public void Dispose()
+        {
+            var lines = Interlocked.Exchange(ref _lines, []);
+            if (lines.Length > 0)
+            {
+                ArrayPool<Line>.Shared.Return(lines);
+            }
+        }
+
+        public YamlDocumentSet Documents()
         {
             // All documents go into one JSON array, parsed once: far less work per document than a parse each. The JSON
             // of block YAML runs about a third longer than its text (quotes and braces), so the buffer rarely regrows.
-            var buffer = new ArrayBufferWriter<byte>(_text.Length + _text.Length / 2 + 1024);
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+            var buffer = new PooledByteWriter(_text.Length + _text.Length / 2 + 1024);
+            try
             {
+                using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
                 writer.WriteStartArray();
                 var first = 0;
-                for (var i = 0; i <= _lines.Count; i++)
+                for (var i = 0; i <= _lineCount; i++)
                 {
-                    if (i < _lines.Count && !IsDocumentMarker(i))
+                    if (i < _lineCount && !IsDocumentMarker(i))
                     {
                         continue;
                     }
@@ -135,16 +149,21 @@ internal static class BlockYamlReader
                 }
                 writer.WriteEndArray();
             }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
             JsonDocument all;
             try
             {
-                // Parsed in place (no copy of the text): the elements live as long as the caller keeps one. Not
-                // disposed on purpose, for the same reason; its rented metadata simply goes to the GC. One level more
-                // than a document may have, for the array around them.
+                // Parsed in place, no copy of the JSON; the set hands document and buffer back when disposed. One
+                // level more than a document may have, for the array around them.
                 all = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 65 });
             }
             catch (JsonException)
             {
+                buffer.Dispose();
                 // Too deep: the full parser reports it.
                 throw new OutsideSubsetException();
             }
@@ -153,13 +172,13 @@ internal static class BlockYamlReader
             {
                 documents.Add(document);
             }
-            return documents;
+            return new YamlDocumentSet(documents, all, buffer);
         }
 
         private bool IsDocumentMarker(int index)
         {
             var line = _lines[index];
-            var text = _text.AsSpan(line.Start, line.End - line.Start);
+            var text = _text.Span.Slice(line.Start, line.End - line.Start);
             if (text.StartsWith("%") || text.StartsWith("..."))
             {
                 throw new OutsideSubsetException();
@@ -203,7 +222,7 @@ internal static class BlockYamlReader
             while (_current < _documentEnd)
             {
                 var line = _lines[_current];
-                if (line.Content < line.End && _text[line.Content] != '#')
+                if (line.Content < line.End && _text.Span[line.Content] != '#')
                 {
                     return true;
                 }
@@ -214,7 +233,7 @@ internal static class BlockYamlReader
 
         private int Indent(int index) => _lines[index].Content - _lines[index].Start;
 
-        private ReadOnlySpan<char> Rest(int index) => _text.AsSpan(_lines[index].Content, _lines[index].End - _lines[index].Content);
+        private ReadOnlySpan<char> Rest(int index) => _text.Span.Slice(_lines[index].Content, _lines[index].End - _lines[index].Content);
 
         private bool IsSequenceItem(int index)
         {
@@ -257,11 +276,11 @@ internal static class BlockYamlReader
             {
                 var line = _lines[_current];
                 var item = line.Content + 1;
-                while (item < line.End && _text[item] == ' ')
+                while (item < line.End && _text.Span[item] == ' ')
                 {
                     item++;
                 }
-                if (item == line.End || _text[item] == '#')
+                if (item == line.End || _text.Span[item] == '#')
                 {
                     // "-" alone: the item is the following, more indented block, or null.
                     _current++;
@@ -275,7 +294,7 @@ internal static class BlockYamlReader
                     }
                     continue;
                 }
-                if (_text[item] is '|' or '>')
+                if (_text.Span[item] is '|' or '>')
                 {
                     ReadBlockScalar(writer, item, indent);
                     continue;
@@ -566,7 +585,7 @@ internal static class BlockYamlReader
         private void ReadBlockScalar(Utf8JsonWriter writer, int header, int parentIndent)
         {
             var line = _lines[_current];
-            var headerText = _text.AsSpan(header, line.End - header);
+            var headerText = _text.Span.Slice(header, line.End - header);
             var chomping = headerText.Length > 1 ? headerText[1] : ' ';
             if (headerText[0] != '|' || chomping is not (' ' or '-' or '+'))
             {
@@ -605,10 +624,10 @@ internal static class BlockYamlReader
                 {
                     break;
                 }
-                value.Append('\n', breaks).Append(_text, candidate.Start + contentIndent, width - contentIndent);
+                value.Append('\n', breaks).Append(_text.Span.Slice(candidate.Start + contentIndent, width - contentIndent));
                 breaks = 1;
             }
-            if (contentIndent <= parentIndent || (last == _lines.Count && !_text.EndsWith('\n')))
+            if (contentIndent <= parentIndent || (last == _lineCount && !_text.Span.EndsWith('\n')))
             {
                 // No content, or content ending without a line break: the chomping rules' corner cases.
                 throw new OutsideSubsetException();

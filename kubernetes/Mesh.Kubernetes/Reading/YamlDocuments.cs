@@ -15,7 +15,18 @@ namespace Mesh.Kubernetes.Reading;
 public static class YamlDocuments
 {
     /// <summary>Every non-empty document of <paramref name="yaml"/>; throws <see cref="YamlException"/> with line numbers on bad YAML.</summary>
-    public static IReadOnlyList<JsonElement> Parse(string yaml)
+    public static IReadOnlyList<JsonElement> Parse(string yaml) =>
+        // Never disposed: the elements stay valid for as long as the caller holds them (the pooled buffers go to the GC).
+        ParseScoped(yaml);
+
+    /// <summary>
+    /// <see cref="Parse"/> for a caller that is done with the elements before it disposes the result: the buffers of a
+    /// large file go back to the pool for the next one.
+    /// </summary>
+    internal static YamlDocumentSet ParseScoped(string yaml) => ParseScoped(yaml.AsMemory());
+
+    /// <summary><see cref="ParseScoped(string)"/> of text in a buffer the caller owns (and may reuse once this returns).</summary>
+    internal static YamlDocumentSet ParseScoped(ReadOnlyMemory<char> yaml)
     {
         // Most manifests stay within the block subset, which a direct reader handles many times faster; everything
         // else (and every error, with its line number) goes through the full parser.
@@ -23,7 +34,7 @@ public static class YamlDocuments
         {
             return documents;
         }
-        return ParseFully(yaml);
+        return new YamlDocumentSet(ParseFully(yaml.ToString()));
     }
 
     /// <summary>The full YAML parser's reading: the reference the block reader must agree with.</summary>
