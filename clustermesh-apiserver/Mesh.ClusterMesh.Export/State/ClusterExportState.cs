@@ -19,9 +19,9 @@ public sealed class ClusterExportState
     private readonly ExportOptions _options;
     private readonly Dictionary<string, KubeNamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumIdentity> _identities = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CiliumEndpoint> _endpoints = new(StringComparer.Ordinal);
-    // Each endpoint's addresses, parsed once when it arrives: its update or deletion must know what it claimed before.
-    private readonly Dictionary<string, string[]> _endpointAddresses = new(StringComparer.Ordinal);
+    // Each endpoint with its canonical addresses, parsed once when it arrives: its update or deletion must know what
+    // it claimed before.
+    private readonly Dictionary<string, (CiliumEndpoint Endpoint, string[] Addresses)> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IpClaims> _ipClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KubeService> _services = new(StringComparer.Ordinal);
@@ -108,9 +108,9 @@ public sealed class ClusterExportState
     private void AffectNamespace(string ns, Affected affected)
     {
         affected.Identities.UnionWith(_identities.Values.Where(i => CiliumConverters.IdentityNamespace(i) == ns).Select(i => i.Metadata.Name));
-        foreach (var (key, endpoint) in _endpoints)
+        foreach (var (endpoint, addresses) in _endpoints.Values)
         {
-            if (endpoint.Metadata.Namespace == ns && _endpointAddresses.TryGetValue(key, out var addresses))
+            if (endpoint.Metadata.Namespace == ns)
             {
                 affected.Ips.UnionWith(addresses);
             }
@@ -122,28 +122,20 @@ public sealed class ClusterExportState
     private void ApplyEndpoint(CiliumEndpoint endpoint, bool upsert, Affected affected)
     {
         var key = endpoint.Metadata.Key;
-        var before = _endpointAddresses.GetValueOrDefault(key) ?? [];
+        var before = _endpoints.TryGetValue(key, out var old) ? old.Addresses : [];
         var after = upsert ? AddressesOf(endpoint) : [];
-        Set(_endpoints, key, endpoint, upsert);
-        if (upsert)
+        Set(_endpoints, key, (endpoint, after), upsert);
+        foreach (var address in before)
         {
-            _endpointAddresses[key] = after;
-        }
-        else
-        {
-            _endpointAddresses.Remove(key);
-        }
-        foreach (var old in before)
-        {
-            if (Array.IndexOf(after, old) < 0)
+            if (Array.IndexOf(after, address) < 0)
             {
-                ref var claims = ref CollectionsMarshal.GetValueRefOrNullRef(_ipClaims, old);
+                ref var claims = ref CollectionsMarshal.GetValueRefOrNullRef(_ipClaims, address);
                 if (!Unsafe.IsNullRef(ref claims) && claims.Remove(key) && claims.IsEmpty)
                 {
-                    _ipClaims.Remove(old);
+                    _ipClaims.Remove(address);
                 }
             }
-            affected.Ips.Add(old);
+            affected.Ips.Add(address);
         }
         foreach (var address in after)
         {
@@ -250,7 +242,7 @@ public sealed class ClusterExportState
         }
         foreach (var key in claims)
         {
-            if (_endpoints.TryGetValue(key, out var endpoint) && IsGlobal(endpoint.Metadata.Namespace))
+            if (_endpoints.TryGetValue(key, out var entry) && entry.Endpoint is var endpoint && IsGlobal(endpoint.Metadata.Namespace))
             {
                 // Parsed again rather than kept: one short-lived address per write costs less than 100k long-lived ones.
                 return CiliumConverters.EndpointEntry(endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
