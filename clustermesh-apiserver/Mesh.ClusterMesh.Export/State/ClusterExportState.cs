@@ -242,10 +242,10 @@ public sealed class ClusterExportState
         }
         foreach (var key in claims)
         {
-            if (_endpoints.TryGetValue(key, out var entry) && entry.Endpoint is var endpoint && IsGlobal(endpoint.Metadata.Namespace))
+            if (_endpoints.TryGetValue(key, out var entry) && IsGlobal(entry.Endpoint.Metadata.Namespace))
             {
                 // Parsed again rather than kept: one short-lived address per write costs less than 100k long-lived ones.
-                return CiliumConverters.EndpointEntry(endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
+                return CiliumConverters.EndpointEntry(entry.Endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
             }
         }
         return null;

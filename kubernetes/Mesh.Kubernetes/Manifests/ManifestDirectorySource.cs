@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
@@ -269,7 +269,8 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             // Keep what the file had; remember this version so it is not re-read until it changes again.
             return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, UInt128)>());
         }
-        using var scope = documents;
+        // The pooled buffers go back once this file's objects are read.
+        using var owned = documents;
         var objects = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(documents.Count, StringComparer.Ordinal);
         foreach (var document in documents)
         {
