@@ -37,6 +37,10 @@ internal static class BgpSenderChild
             {
                 case "prepare":
                     (prefixes, routes) = Build(int.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture), unique: words[2] == "unique");
+                    // Building the routes is the bench's work, not the speaker's: its garbage is collected before t0
+                    // instead of in a pause while the routes go out.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    GC.WaitForPendingFinalizers();
                     break;
                 case "add":
                     await speaker.AdvertiseAsync(routes, CancellationToken.None);
