@@ -34,30 +34,14 @@ public static class CiliumConverters
     public static IReadOnlyList<IpIdentityPair> Endpoint(CiliumEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (endpoint.IdentityId is not { } id)
-        {
-            return [];
-        }
-        var host = IPAddress.TryParse(endpoint.NodeIp, out var node) ? node : null;
-        var ports = NamedPorts(endpoint);
         var pairs = new List<IpIdentityPair>(2);
         foreach (var addressing in endpoint.Addressing)
         {
             foreach (var text in new[] { addressing.IPv4, addressing.IPv6 })
             {
-                if (text.Length > 0 && IPAddress.TryParse(text, out var ip))
+                if (text.Length > 0 && IPAddress.TryParse(text, out var ip) && EndpointEntry(endpoint, ip) is { } pair)
                 {
-                    pairs.Add(new IpIdentityPair
-                    {
-                        Ip = ip,
-                        HostIp = host,
-                        Id = id,
-                        Key = endpoint.EncryptionKey,
-                        K8sNamespace = endpoint.Metadata.Namespace,
-                        K8sPodName = endpoint.Metadata.Name,
-                        K8sServiceAccount = endpoint.ServiceAccount,
-                        NamedPorts = ports,
-                    });
+                    pairs.Add(pair);
                 }
             }
         }

@@ -81,12 +81,12 @@ internal static class ApiserverBootstrapBench
                 BenchReport.MachineDescription() + ", etcd 3.4 on loopback",
                 [
                     new BenchRow($"{identities:N0} identities -> etcd, canaries written", identitySeconds, "s", "Cilium ~14 s (PR #30361); goal <= 1 s", identitySeconds <= 1.0),
-                    new BenchRow($"whole set ({keys:N0} keys) -> etcd, median of {rounds}", whole.Seconds, "s", $"{keys / whole.Seconds:N0} keys/s; rounds {Join(wholeRuns.Select(r => r.Seconds))}"),
+                    new BenchRow($"whole set ({keys:N0} keys) -> etcd, median of {rounds}", whole.Seconds, "s", $"{keys / whole.Seconds:N0} keys/s; rounds {BenchStats.List(wholeRuns.Select(r => r.Seconds), "0.00")}"),
                     new BenchRow("whole set: source handed over every object", whole.HandedOverSeconds, "s", "manifests read and converted; the rest is writing"),
                     new BenchRow("whole set: apiserver CPU per key", whole.Cpu.ClientMicrosPerKey(keys), "us", $"etcd: {whole.Cpu.EtcdMicrosPerKey(keys):N1} us/key"),
-                    new BenchRow($"bare client, same {keys:N0} keys, median of {rounds}", bare.Seconds, "s", $"{keys / bare.Seconds:N0} keys/s (the limit); rounds {Join(bareRuns.Select(r => r.Seconds))}"),
+                    new BenchRow($"bare client, same {keys:N0} keys, median of {rounds}", bare.Seconds, "s", $"{keys / bare.Seconds:N0} keys/s (the limit); rounds {BenchStats.List(bareRuns.Select(r => r.Seconds), "0.00")}"),
                     new BenchRow("bare client: CPU per key", bare.Cpu.ClientMicrosPerKey(keys), "us", $"etcd: {bare.Cpu.EtcdMicrosPerKey(keys):N1} us/key"),
-                    new BenchRow("whole set rate / bare rate, median of pairs", ratio, "ratio", $"goal: >= 0.80; pairs {Join(ratios)}", ratio >= 0.8),
+                    new BenchRow("whole set rate / bare rate, median of pairs", ratio, "ratio", $"goal: >= 0.80; pairs {BenchStats.List(ratios, "0.00")}", ratio >= 0.8),
                     new BenchRow($"reading the manifests alone ({objects:N0} objects)", parse.Elapsed.TotalSeconds, "s", $"YAML parse + typed read, {parseCpu.TotalSeconds:N2} CPU-s; part of the whole-set time"),
                 ],
                 [
@@ -112,8 +112,6 @@ internal static class ApiserverBootstrapBench
 
     /// <summary>The run with the median wall time (the lower middle one for an even count).</summary>
     private static Run MedianRun(List<Run> runs) => runs.OrderBy(r => r.Seconds).ElementAt((runs.Count - 1) / 2);
-
-    private static string Join(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>One run: its wall time, when the source had handed over everything, and the CPU spent by this process and etcd.</summary>
     private readonly record struct Run(double Seconds, double HandedOverSeconds, EtcdCpu Cpu);

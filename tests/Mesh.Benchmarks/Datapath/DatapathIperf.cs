@@ -75,8 +75,8 @@ internal static class DatapathIperf
             var directMedian = BenchStats.Median(direct);
             var vipMedian = BenchStats.Median(viaVip);
             var ratio = vipMedian / directMedian;
-            rows.Add(new BenchRow("iperf3 client -> backend IP, no programs", directMedian / 1e9, "Gbit/s", $"median of {rounds} x {seconds} s: {Join(direct)}"));
-            rows.Add(new BenchRow("iperf3 client -> VIP, mesh_lxc.o attached", vipMedian / 1e9, "Gbit/s", $"median of {rounds} x {seconds} s: {Join(viaVip)}"));
+            rows.Add(new BenchRow("iperf3 client -> backend IP, no programs", directMedian / 1e9, "Gbit/s", $"median of {rounds} x {seconds} s: {BenchStats.List(direct.Select(v => v / 1e9), "F2")}"));
+            rows.Add(new BenchRow("iperf3 client -> VIP, mesh_lxc.o attached", vipMedian / 1e9, "Gbit/s", $"median of {rounds} x {seconds} s: {BenchStats.List(viaVip.Select(v => v / 1e9), "F2")}"));
             rows.Add(new BenchRow("iperf3 VIP / direct", ratio, "x", "goal >= 0.9 (same run, rounds alternate)", ratio >= 0.9));
             notes.Add("iperf3: one TCP stream, client and backend namespaces behind veth pairs routed by a node namespace; veth offloads (TSO/GSO, checksum offload) left at their defaults for both runs.");
             notes.Add("VIP run: mesh_from_container on tc ingress and mesh_to_container on tc egress of both host-side veths; the VIP's only backend is the iperf3 server; policy allows the client's identity on the port.");
@@ -179,5 +179,4 @@ internal static class DatapathIperf
         return bits.Value;
     }
 
-    private static string Join(List<double> values) => string.Join(", ", values.Select(v => (v / 1e9).ToString("F2", CultureInfo.InvariantCulture)));
 }

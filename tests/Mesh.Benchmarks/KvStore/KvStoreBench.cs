@@ -68,7 +68,6 @@ internal static class KvStoreBench
         // Rounds pair measurements taken close together: the median of their ratios is less exposed to machine noise
         // than the ratio of two medians.
         var ratio = BenchStats.Median(bare.Zip(sync, (b, s) => s.Rate / b.Rate).ToList());
-        static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
         return new BenchReport(
             "kvstore",
             BenchReport.MachineDescription() + ", etcd 3.4 on loopback",
@@ -82,7 +81,7 @@ internal static class KvStoreBench
                 new BenchRow($"(c) put -> WatchStore p99 at {rate}/s", p99, "ms", "etcd alone (spec §6): p99 2.8 ms"),
                 new BenchRow("(c) events measured", count, "events", $"{seconds} s at {rate} puts/s"),
             ],
-            [$"{rounds} alternating rounds after an uncounted warm-up round, a fresh etcd per measurement; bare: [{List(bare.Select(m => m.Rate))}], SyncStore: [{List(sync.Select(m => m.Rate))}] keys/s"]);
+            [$"{rounds} alternating rounds after an uncounted warm-up round, a fresh etcd per measurement; bare: [{BenchStats.List(bare.Select(m => m.Rate), "N0")}], SyncStore: [{BenchStats.List(sync.Select(m => m.Rate), "N0")}] keys/s"]);
     }
 
     /// <summary>One write run: its rate, and the CPU this process and etcd spent per key.</summary>

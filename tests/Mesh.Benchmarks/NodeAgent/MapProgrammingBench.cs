@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Mesh.Bpf;
 using Mesh.Bpf.Maps;
@@ -117,7 +116,7 @@ internal static class MapProgrammingBench
         rows.Add(new BenchRow($"map programming {label}: agent", BenchStats.Median(agentRates), "entries/cpu-s", "the agent's reconciler operations into fresh pinned maps (encode, filter, bookkeeping, batched bpf(2))"));
         rows.Add(new BenchRow($"map programming {label}: raw bpf(2) batch", BenchStats.Median(rawRates), "entries/cpu-s", $"the same {entries!.Count:N0} entries, BPF_MAP_UPDATE_BATCH into a fresh map, same rounds"));
         rows.Add(new BenchRow($"map programming {label}: agent / raw", ratio, "ratio",
-            $"median of {ratios.Count} paired rounds ({string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}); goal >= 0.80", ratio >= 0.8));
+            $"median of {ratios.Count} paired rounds ({BenchStats.List(ratios, "F2")}); goal >= 0.80", ratio >= 0.8));
     }
 
     private static void Program<TEntry>(MapOperations<TEntry> operations, Desired<TEntry>[] rows)

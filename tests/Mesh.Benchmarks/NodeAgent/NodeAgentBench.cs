@@ -181,7 +181,7 @@ internal static class NodeAgentBench
         }
         var rawRate = rounds.Select(r => r.Cpu).Order().ElementAt(1);
         var rawWallRate = rounds.Select(r => r.Wall).Order().ElementAt(1);
-        rows.Add(new BenchRow($"{scenario}: {map} raw bpf(2) batch, same {entries.Count:N0} entries", rawRate, "entries/cpu-s", $"BPF_MAP_UPDATE_BATCH of {RawBatchUpdate.Chunk:N0} into an empty map, same run, median of 3 ({string.Join(", ", rounds.Select(r => r.Cpu.ToString("N0", CultureInfo.InvariantCulture)))}); {rawWallRate:N0}/s of wall time"));
+        rows.Add(new BenchRow($"{scenario}: {map} raw bpf(2) batch, same {entries.Count:N0} entries", rawRate, "entries/cpu-s", $"BPF_MAP_UPDATE_BATCH of {RawBatchUpdate.Chunk:N0} into an empty map, same run, median of 3 ({BenchStats.List(rounds.Select(r => r.Cpu), "N0")}); {rawWallRate:N0}/s of wall time"));
         rows.Add(new BenchRow($"{scenario}: {map} agent / raw", agentRate / rawRate, "ratio", "the agent busy bootstrapping beside etcd vs a quiet raw loop: see the paired map-programming rows for the goal"));
     }
 
