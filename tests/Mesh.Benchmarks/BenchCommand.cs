@@ -50,7 +50,7 @@ internal static class BenchCommand
                 report = await Datapath.DatapathBench.RunAsync(options);
                 break;
             default:
-                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | apiserver-bootstrap [--identities N] [--endpoints N] [--services N] [--rounds N] | bgp-fuzz [--inputs N] | bgp-inject | statedb | bpf-maps [--lb N] [--ipcache N] | node-agent [--clusters N] [--nodes N] [--identities N] [--endpoints N] [--services N] [--backends N] [--rate N] [--seconds N] [--programming-rounds N] | map-programming [--rounds N] [--maps ipcache,backends,services] | datapath [--repeat N] [--new-repeat N] [--seconds N] [--rounds N]");
+                await Console.Error.WriteLineAsync("usage: Mesh.Benchmarks kvstore [--keys N] [--rounds N] [--rate N] [--seconds N] | apiserver-bootstrap [--identities N] [--endpoints N] [--services N] [--rounds N] | bgp-fuzz [--inputs N] | bgp-inject [--reps N] [--max N] | statedb | bpf-maps [--lb N] [--ipcache N] | node-agent [--clusters N] [--nodes N] [--identities N] [--endpoints N] [--services N] [--backends N] [--rate N] [--seconds N] [--programming-rounds N] | map-programming [--rounds N] [--maps ipcache,backends,services] | datapath [--repeat N] [--new-repeat N] [--seconds N] [--rounds N]");
                 return 2;
         }
         report.Print(Console.Out);

@@ -32,7 +32,7 @@ internal static class BgpInjectBench
             Environment.Exit(await BgpSenderChild.RunAsync());
         }
 
-        var reps = options.Int("reps", 5);
+        var reps = options.Int("reps", 15);
         var max = options.Int("max", 100_000);
         var sizes = Sizes.Where(n => n <= max).ToArray();
         var work = Directory.CreateTempSubdirectory("mesh-bgp-bench-").FullName;
