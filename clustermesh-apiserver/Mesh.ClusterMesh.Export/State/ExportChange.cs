@@ -3,4 +3,4 @@ using Mesh.KvStore.Cilium.Keys;
 namespace Mesh.ClusterMesh.Export.State;
 
 /// <summary>One kvstore change: write <see cref="Value"/> at <see cref="Name"/> under the resource's prefix, or delete it (null).</summary>
-public sealed record ExportChange(CiliumResource Resource, string Name, byte[]? Value);
+public readonly record struct ExportChange(CiliumResource Resource, string Name, byte[]? Value);

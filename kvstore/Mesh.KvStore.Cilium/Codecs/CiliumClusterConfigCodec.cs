@@ -9,7 +9,7 @@ public static class CiliumClusterConfigCodec
     public static byte[] Encode(CiliumClusterConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var w = new GoJsonWriter().StartObject();
+        var w = GoJsonWriter.Reused().StartObject();
         if (config.Id != 0)
         {
             w.Name("id").Number(config.Id);

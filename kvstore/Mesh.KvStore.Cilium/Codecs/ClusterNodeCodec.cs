@@ -14,7 +14,7 @@ public static class ClusterNodeCodec
     public static byte[] Encode(ClusterNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var w = new GoJsonWriter().StartObject();
+        var w = GoJsonWriter.Reused().StartObject();
         w.Name("Name").String(node.Name);
         w.Name("Cluster").String(node.Cluster);
         w.Name("IPAddresses");
@@ -27,7 +27,7 @@ public static class ClusterNodeCodec
             w.StartArray();
             foreach (var address in node.IpAddresses)
             {
-                w.StartObject().Name("Type").String(address.Type).Name("IP").String(IpMask.Format(address.Ip)).EndObject();
+                w.StartObject().Name("Type").String(address.Type).Name("IP").Address(address.Ip).EndObject();
             }
             w.EndArray();
         }
@@ -94,7 +94,7 @@ public static class ClusterNodeCodec
             return;
         }
         w.StartObject()
-            .Name("IP").String(IpMask.Format(network.BaseAddress))
+            .Name("IP").Address(network.BaseAddress)
             .Name("Mask").Bytes(IpMask.ToBytes(network.PrefixLength, network.BaseAddress.AddressFamily))
             .EndObject();
     }

@@ -9,7 +9,7 @@ public static class ClusterServiceCodec
     public static byte[] Encode(ClusterService service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var w = new GoJsonWriter().StartObject();
+        var w = GoJsonWriter.Reused().StartObject();
         w.Name("cluster").String(service.Cluster);
         w.Name("namespace").String(service.Namespace);
         w.Name("name").String(service.Name);

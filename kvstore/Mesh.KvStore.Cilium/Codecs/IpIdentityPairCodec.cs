@@ -10,10 +10,10 @@ public static class IpIdentityPairCodec
     public static byte[] Encode(IpIdentityPair pair)
     {
         ArgumentNullException.ThrowIfNull(pair);
-        var w = new GoJsonWriter().StartObject();
-        w.Name("IP").String(IpMask.Format(pair.Ip));
+        var w = GoJsonWriter.Reused().StartObject();
+        w.Name("IP").Address(pair.Ip);
         w.Name("Mask").Bytes(pair.PrefixLength is { } length && pair.Ip is not null ? IpMask.ToBytes(length, pair.Ip.AddressFamily) : null);
-        w.Name("HostIP").String(IpMask.Format(pair.HostIp));
+        w.Name("HostIP").Address(pair.HostIp);
         w.Name("ID").Number(pair.Id);
         w.Name("Key").Number(pair.Key);
         w.Name("Metadata").String(pair.Metadata);

@@ -55,7 +55,4 @@ internal static class IpMask
         }
         return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
-
-    /// <summary>Go prints IPv4 (and IPv4-mapped IPv6) dotted, IPv6 in RFC 5952 form; nil is "".</summary>
-    public static string Format(IPAddress? address) => address is null ? string.Empty : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }

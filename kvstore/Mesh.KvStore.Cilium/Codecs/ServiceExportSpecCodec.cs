@@ -10,7 +10,7 @@ public static class ServiceExportSpecCodec
     public static byte[] Encode(ServiceExportSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var w = new GoJsonWriter().StartObject();
+        var w = GoJsonWriter.Reused().StartObject();
         w.Name("cluster").String(spec.Cluster);
         w.Name("name").String(spec.Name);
         w.Name("namespace").String(spec.Namespace);
