@@ -33,6 +33,18 @@ public sealed class GoJsonWriterTests
         Encoding.UTF8.GetString(second).Should().Be("""{"y":"2"}""");
     }
 
+    [Fact]
+    public void Reused_AfterAValueOfSeveralMegabytes_DoesNotKeepItsBuffer()
+    {
+        var large = GoJsonWriter.Reused();
+        large.String(new string('x', 3 << 20)).ToArray();
+
+        var next = GoJsonWriter.Reused();
+
+        next.Should().NotBeSameAs(large);
+        GoJsonWriter.Reused().Should().BeSameAs(next);
+    }
+
     [Theory]
     [InlineData("10.244.2.74", "10.244.2.74")]
     [InlineData("::ffff:10.1.2.3", "10.1.2.3")]

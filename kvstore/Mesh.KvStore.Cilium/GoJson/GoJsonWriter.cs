@@ -25,6 +25,9 @@ internal sealed class GoJsonWriter
     [ThreadStatic]
     private static GoJsonWriter? t_reused;
 
+    // A buffer grown past this by one large value (a service with thousands of backends) is not kept for the thread.
+    private const int MaxRetainedBytes = 1 << 20;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     // One bit per open object or array: whether its next element needs a comma (bit 0 is the innermost).
     private ulong _needComma;
@@ -37,7 +40,7 @@ internal sealed class GoJsonWriter
     /// </summary>
     public static GoJsonWriter Reused()
     {
-        var writer = t_reused ??= new GoJsonWriter();
+        var writer = t_reused is { } reused && reused._buffer.Capacity <= MaxRetainedBytes ? reused : t_reused = new GoJsonWriter();
         // Reset, not only cleared: an encode that threw half-way left its depth and flags behind.
         writer._buffer.ResetWrittenCount();
         writer._needComma = 0;
