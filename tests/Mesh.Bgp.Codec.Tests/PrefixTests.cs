@@ -36,6 +36,20 @@ public sealed class PrefixTests
     }
 
     [Fact]
+    public void GetHashCode_ConsecutiveSlash24s_EqualForEqualPrefixesAndSpreadOverBuckets()
+    {
+        var prefixes = Enumerable.Range(0, 65_536).Select(i => Prefix.IPv4((uint)((16 << 24) | (i << 8)), 24)).ToArray();
+
+        Prefix.Parse("16.0.1.0/24").GetHashCode().Should().Be(Prefix.Create(IPAddress.Parse("16.0.1.77"), 24).GetHashCode());
+        // 65,536 random 32-bit values collide about 0.5 times on average (birthday bound).
+        prefixes.Select(p => p.GetHashCode()).Distinct().Count().Should().BeGreaterThan(prefixes.Length - 8);
+        // What a dictionary of this size does with them: 65,536 keys over 65,537 buckets leave about 1/e empty.
+        var buckets = prefixes.Select(p => (uint)p.GetHashCode() % 65_537).Distinct().Count();
+        buckets.Should().BeGreaterThan(38_000);
+        Prefix.IPv4(0x10000000, 24).GetHashCode().Should().NotBe(Prefix.IPv4(0x10000000, 25).GetHashCode());
+    }
+
+    [Fact]
     public void Equality_SameNetworkDifferentFamilies_AreDistinct()
     {
         Prefix.IPv4(0, 0).Should().NotBe(Prefix.IPv6(0, 0));

@@ -127,6 +127,37 @@ public sealed class AdjRibOutTests
     }
 
     [Fact]
+    public void WriteChanges_EqualRecordsThatAreDistinctObjects_ShareOneUpdate()
+    {
+        var rib = new AdjRibOut(Ebgp, Context, Both);
+        var writer = new ArrayBufferWriter<byte>();
+        var copy = Shared with { };
+        var changes = Slash24s(100).Select((p, i) => new RibChange(p, i < 50 ? Shared : copy)).ToList();
+
+        rib.WriteChanges(changes, writer).Should().Be(1);
+        UpdateReader.Read(writer, Context).Single().Nlri.Should().HaveCount(100);
+    }
+
+    [Fact]
+    public void WriteChanges_AfterFiftyThousandRoutesCameAndWent_AdvertisesAndWithdrawsAsBefore()
+    {
+        var rib = new AdjRibOut(Ebgp, Context, Both);
+        var many = Slash24s(50_000);
+        rib.WriteChanges(many.Select(p => new RibChange(p, Shared)).ToList(), new ArrayBufferWriter<byte>());
+        rib.WriteChanges(many.Select(p => new RibChange(p, null)).ToList(), new ArrayBufferWriter<byte>());
+        var writer = new ArrayBufferWriter<byte>();
+
+        rib.WriteChanges(many[..10].Select(p => new RibChange(p, Shared)).ToList(), writer).Should().Be(1);
+        rib.WriteChanges(many[..5].Select(p => new RibChange(p, null)).ToList(), writer).Should().Be(1);
+
+        var updates = UpdateReader.Read(writer, Context);
+        updates[0].Nlri.Should().HaveCount(10);
+        updates[1].Withdrawn.Should().Equal(many[..5]);
+        rib.Count.Should().Be(5);
+        rib.Advertised.Keys.Should().BeEquivalentTo(many[5..10]);
+    }
+
+    [Fact]
     public void WriteChanges_UnchangedRoute_SendsNothing()
     {
         var rib = new AdjRibOut(Ebgp, Context, Both);

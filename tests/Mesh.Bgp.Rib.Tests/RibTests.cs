@@ -25,6 +25,20 @@ public sealed class RibTests
     }
 
     [Fact]
+    public void Remove_MostOfALargeTable_KeepsTheRestAndTakesNewRoutes()
+    {
+        var loc = new LocRib();
+        var prefixes = Enumerable.Range(0, 50_000).Select(i => Prefix.IPv4((uint)((16 << 24) | (i << 8)), 24)).ToArray();
+        loc.Set(prefixes, PathAttributes.Empty);
+
+        loc.Remove(prefixes[10..]).Should().HaveCount(49_990);
+        loc.Set([Prefix.Parse("10.0.0.0/24")], PathAttributes.Empty).Should().ContainSingle();
+
+        loc.Count.Should().Be(11);
+        loc.Routes.Keys.Should().Contain(prefixes[..10]).And.Contain(Prefix.Parse("10.0.0.0/24"));
+    }
+
+    [Fact]
     public void Remove_UnknownAndKnownPrefix_ReportsOnlyKnownAsWithdrawal()
     {
         var loc = new LocRib();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Mesh.Bgp.Codec.Attributes;
 using Mesh.Bgp.Codec.Nlri;
 
@@ -19,16 +20,14 @@ public sealed class LocRib
     {
         ArgumentNullException.ThrowIfNull(prefixes);
         ArgumentNullException.ThrowIfNull(attributes);
-        var changes = new List<RibChange>();
+        var changes = new List<RibChange>(prefixes.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        _routes.EnsureCapacity(_routes.Count + changes.Capacity);
         foreach (var prefix in prefixes)
         {
-            if (_routes.TryGetValue(prefix, out var existing) && existing.Equals(attributes))
+            if (Store(prefix, attributes))
             {
-                continue;
+                changes.Add(new RibChange(prefix, attributes));
             }
-
-            _routes[prefix] = attributes;
-            changes.Add(new RibChange(prefix, attributes));
         }
 
         return changes;
@@ -39,15 +38,14 @@ public sealed class LocRib
     {
         ArgumentNullException.ThrowIfNull(routes);
         var changes = new List<RibChange>(routes.Count);
-        foreach (var (prefix, attributes) in routes)
+        _routes.EnsureCapacity(_routes.Count + routes.Count);
+        for (var i = 0; i < routes.Count; i++)
         {
-            if (_routes.TryGetValue(prefix, out var existing) && existing.Equals(attributes))
+            var (prefix, attributes) = routes[i];
+            if (Store(prefix, attributes))
             {
-                continue;
+                changes.Add(new RibChange(prefix, attributes));
             }
-
-            _routes[prefix] = attributes;
-            changes.Add(new RibChange(prefix, attributes));
         }
 
         return changes;
@@ -56,7 +54,8 @@ public sealed class LocRib
     public IReadOnlyList<RibChange> Remove(IEnumerable<Prefix> prefixes)
     {
         ArgumentNullException.ThrowIfNull(prefixes);
-        var changes = new List<RibChange>();
+        // Sized once: a withdrawal of thousands of routes otherwise regrows its list through the large object heap.
+        var changes = new List<RibChange>(prefixes.TryGetNonEnumeratedCount(out var count) ? Math.Min(count, _routes.Count) : 0);
         foreach (var prefix in prefixes)
         {
             if (_routes.Remove(prefix))
@@ -65,6 +64,20 @@ public sealed class LocRib
             }
         }
 
+        TableShrink.AfterRemovals(_routes);
         return changes;
+    }
+
+    /// <summary>One hash lookup per route; false when the prefix already had these attributes.</summary>
+    private bool Store(Prefix prefix, PathAttributes attributes)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_routes, prefix, out var existed);
+        if (existed && (ReferenceEquals(slot, attributes) || slot!.Equals(attributes)))
+        {
+            return false;
+        }
+
+        slot = attributes;
+        return true;
     }
 }

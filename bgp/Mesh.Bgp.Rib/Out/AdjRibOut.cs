@@ -126,6 +126,11 @@ public sealed class AdjRibOut
         var withdrawn4 = new List<Prefix>();
         var withdrawn6 = new List<Prefix>();
         var groups = new Dictionary<PathAttributes, List<Prefix>>();
+        // Runs of prefixes share one exported record (the export cache hands out the same instance): only a new
+        // record is looked up in the groups, instead of hashing the attributes once per prefix.
+        PathAttributes? lastExported = null;
+        List<Prefix>? lastGroup = null;
+        var sized = false;
         for (var i = 0; i < changes.Count; i++)
         {
             var (prefix, source) = changes[i];
@@ -138,11 +143,25 @@ public sealed class AdjRibOut
             {
                 if (_advertised.Remove(prefix))
                 {
-                    (prefix.IsIPv6 ? withdrawn6 : withdrawn4).Add(prefix);
+                    var withdrawn = prefix.IsIPv6 ? withdrawn6 : withdrawn4;
+                    if (withdrawn.Count == 0)
+                    {
+                        // Sized for the rest of the batch at the first withdrawal, not regrown by doubling.
+                        withdrawn.Capacity = changes.Count - i;
+                    }
+
+                    withdrawn.Add(prefix);
                     _ipv6Count -= prefix.IsIPv6 ? 1 : 0;
                 }
 
                 continue;
+            }
+
+            if (!sized)
+            {
+                // Room for the rest of the batch at its first announcement: one resize instead of a chain of them.
+                _advertised.EnsureCapacity(_advertised.Count + changes.Count - i);
+                sized = true;
             }
 
             var exported = ExportCached(source, prefix.Afi);
@@ -154,13 +173,23 @@ public sealed class AdjRibOut
 
             slot = exported;
             _ipv6Count += !existed && prefix.IsIPv6 ? 1 : 0;
-            if (!groups.TryGetValue(exported, out var list))
+            if (!ReferenceEquals(exported, lastExported))
             {
-                list = [];
-                groups.Add(exported, list);
+                if (!groups.TryGetValue(exported, out lastGroup))
+                {
+                    lastGroup = [];
+                    groups.Add(exported, lastGroup);
+                }
+
+                lastExported = exported;
             }
 
-            list.Add(prefix);
+            lastGroup!.Add(prefix);
+        }
+
+        if (withdrawn4.Count + withdrawn6.Count > 0)
+        {
+            TableShrink.AfterRemovals(_advertised);
         }
 
         var messages = 0;
