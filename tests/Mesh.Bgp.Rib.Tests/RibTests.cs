@@ -39,6 +39,28 @@ public sealed class RibTests
     }
 
     [Fact]
+    public void Apply_SetsAndWithdrawalsInOrder_LeavesTheLastWordPerPrefix()
+    {
+        var loc = new LocRib();
+        var a = new PathAttributes { Communities = new[] { Community.Create(1, 1) } };
+        var b = new PathAttributes { Communities = new[] { Community.Create(1, 2) } };
+        loc.Set([Prefix.Parse("10.0.0.0/24"), Prefix.Parse("10.0.1.0/24")], a);
+
+        loc.Apply([
+            new RibChange(Prefix.Parse("10.0.0.0/24"), null),
+            new RibChange(Prefix.Parse("10.0.2.0/24"), a),
+            new RibChange(Prefix.Parse("10.0.2.0/24"), b),
+            new RibChange(Prefix.Parse("10.9.0.0/24"), null),
+        ]);
+
+        loc.Routes.Should().BeEquivalentTo(new Dictionary<Prefix, PathAttributes>
+        {
+            [Prefix.Parse("10.0.1.0/24")] = a,
+            [Prefix.Parse("10.0.2.0/24")] = b,
+        });
+    }
+
+    [Fact]
     public void Remove_UnknownAndKnownPrefix_ReportsOnlyKnownAsWithdrawal()
     {
         var loc = new LocRib();

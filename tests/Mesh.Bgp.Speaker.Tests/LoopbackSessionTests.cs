@@ -76,6 +76,36 @@ public sealed class LoopbackSessionTests
     }
 
     [Fact]
+    public async Task AdvertiseAsync_UnchangedRoutesAndUnknownWithdrawals_SendNothingAndKeepTheLocalTable()
+    {
+        await using var a = Listening(AddressA);
+        await using var b = Listening(AddressB);
+        await a.StartAsync(CancellationToken.None);
+        await b.StartAsync(CancellationToken.None);
+        await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
+        await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2"), CancellationToken.None);
+        await Poll.UntilAsync(
+            () => a.Peers.Single().State == SessionState.Established && b.Peers.Single().State == SessionState.Established,
+            Timeout, () => $"A: {a.Peers.Single()}, B: {b.Peers.Single()}");
+        var prefixes = Slash24s(100);
+        var attributes = new PathAttributes { Communities = new[] { Community.Create(65001, 7) } };
+        await a.AdvertiseAsync(prefixes, attributes, CancellationToken.None);
+        await Poll.UntilAsync(() => b.Peers.Single().ReceivedRoutes == 100, Timeout, () => $"B: {b.Peers.Single()}");
+        var sent = a.Peers.Single().UpdatesSent;
+
+        await a.AdvertiseAsync(prefixes, attributes with { }, CancellationToken.None);
+        await a.WithdrawAsync([Prefix.Parse("192.0.2.0/24")], CancellationToken.None);
+
+        a.Peers.Single().UpdatesSent.Should().Be(sent);
+        (await a.LocalRoutesAsync(CancellationToken.None)).Keys.Should().BeEquivalentTo(prefixes);
+
+        await a.WithdrawAsync(prefixes[..40], CancellationToken.None);
+        await Poll.UntilAsync(() => b.Peers.Single().ReceivedRoutes == 60, Timeout, () => $"B: {b.Peers.Single()}");
+        (await a.LocalRoutesAsync(CancellationToken.None)).Keys.Should().BeEquivalentTo(prefixes[40..]);
+        a.Peers.Single().AdvertisedRoutes.Should().Be(60);
+    }
+
+    [Fact]
     public async Task StopAsync_EstablishedSession_PeerGoesDownAndForgetsRoutes()
     {
         await using var b = Listening(AddressB);

@@ -68,6 +68,36 @@ public sealed class LocRib
         return changes;
     }
 
+    /// <summary>Applies routes set (attributes) and withdrawn (null) as they come, without listing what changed.</summary>
+    public void Apply(ReadOnlySpan<RibChange> changes)
+    {
+        var removed = false;
+        var sized = false;
+        for (var i = 0; i < changes.Length; i++)
+        {
+            var (prefix, attributes) = changes[i];
+            if (attributes is null)
+            {
+                removed |= _routes.Remove(prefix);
+                continue;
+            }
+
+            if (!sized)
+            {
+                // Room for the rest of the batch at its first route set (a withdrawal needs none).
+                _routes.EnsureCapacity(_routes.Count + changes.Length - i);
+                sized = true;
+            }
+
+            Store(prefix, attributes);
+        }
+
+        if (removed)
+        {
+            TableShrink.AfterRemovals(_routes);
+        }
+    }
+
     /// <summary>One hash lookup per route; false when the prefix already had these attributes.</summary>
     private bool Store(Prefix prefix, PathAttributes attributes)
     {
