@@ -28,6 +28,16 @@ public sealed class LoopbackSessionTests
             IdleHoldTime = TimeSpan.FromMilliseconds(200),
         };
 
+    /// <summary>A (AS 65001) and B (AS 65002) peer with each other, both active, until both sessions are Established.</summary>
+    private static async Task PeerAndEstablishAsync(BgpSpeaker a, BgpSpeaker b)
+    {
+        await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
+        await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2"), CancellationToken.None);
+        await Poll.UntilAsync(
+            () => a.Peers.Single().State == SessionState.Established && b.Peers.Single().State == SessionState.Established,
+            Timeout, () => $"A: {a.Peers.Single()}, B: {b.Peers.Single()}");
+    }
+
     private static Prefix[] Slash24s(int count) =>
         Enumerable.Range(0, count).Select(i => Prefix.IPv4((uint)((10 << 24) + (100 << 16) + (i << 8)), 24)).ToArray();
 
@@ -48,11 +58,7 @@ public sealed class LoopbackSessionTests
         var prefixes = Slash24s(2000);
         await a.AdvertiseAsync(prefixes[..1000], shared, CancellationToken.None);
 
-        await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
-        await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2"), CancellationToken.None);
-        await Poll.UntilAsync(
-            () => a.Peers.Single().State == SessionState.Established && b.Peers.Single().State == SessionState.Established,
-            Timeout, () => $"A: {a.Peers.Single()}, B: {b.Peers.Single()}");
+        await PeerAndEstablishAsync(a, b);
         await a.AdvertiseAsync(prefixes[1000..], shared, CancellationToken.None);
         await b.AdvertiseAsync([Prefix.Parse("192.0.2.0/24")], PathAttributes.Empty, CancellationToken.None);
 
@@ -82,11 +88,7 @@ public sealed class LoopbackSessionTests
         await using var b = Listening(AddressB);
         await a.StartAsync(CancellationToken.None);
         await b.StartAsync(CancellationToken.None);
-        await a.AddPeerAsync(Peer(AddressB, b.ListenEndPoints[0].Port, 65002, AddressA, 65001, "10.0.0.1"), CancellationToken.None);
-        await b.AddPeerAsync(Peer(AddressA, a.ListenEndPoints[0].Port, 65001, AddressB, 65002, "10.0.0.2"), CancellationToken.None);
-        await Poll.UntilAsync(
-            () => a.Peers.Single().State == SessionState.Established && b.Peers.Single().State == SessionState.Established,
-            Timeout, () => $"A: {a.Peers.Single()}, B: {b.Peers.Single()}");
+        await PeerAndEstablishAsync(a, b);
         var prefixes = Slash24s(100);
         var attributes = new PathAttributes { Communities = new[] { Community.Create(65001, 7) } };
         await a.AdvertiseAsync(prefixes, attributes, CancellationToken.None);

@@ -20,17 +20,7 @@ public sealed class LocRib
     {
         ArgumentNullException.ThrowIfNull(prefixes);
         ArgumentNullException.ThrowIfNull(attributes);
-        var changes = new List<RibChange>(prefixes.TryGetNonEnumeratedCount(out var count) ? count : 0);
-        _routes.EnsureCapacity(_routes.Count + changes.Capacity);
-        foreach (var prefix in prefixes)
-        {
-            if (Store(prefix, attributes))
-            {
-                changes.Add(new RibChange(prefix, attributes));
-            }
-        }
-
-        return changes;
+        return Set([.. prefixes.Select(prefix => KeyValuePair.Create(prefix, attributes))]);
     }
 
     /// <summary>Sets each route's own attributes (prefixes with equal attributes should share one record for packing).</summary>
