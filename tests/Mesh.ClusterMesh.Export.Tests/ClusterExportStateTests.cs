@@ -31,6 +31,22 @@ public sealed class ClusterExportStateTests
     }
 
     [Fact]
+    public void Apply_IntoOneReusedList_AppendsWhatEachEventChanges()
+    {
+        var changes = new List<ExportChange>();
+
+        _state.Apply(Event(Endpoint("a", "bar", 70000, "10.0.0.1", "172.18.0.2")), changes);
+        _state.Apply(Event(Endpoint("b", "bar", 70001, "FD00:0::2", "172.18.0.2")), changes);
+        changes.Select(c => c.Name).Should().Equal("10.0.0.1", "fd00::2");
+
+        changes.Clear();
+        _state.Apply(Event(Endpoint("a", "bar", 70000, "10.0.0.1", "172.18.0.2")), changes);
+        changes.Should().BeEmpty("nothing changed");
+        _state.Apply(Event(Endpoint("a", "bar", 70000, "10.0.0.1", "172.18.0.2")) with { Type = ObjectEventType.Delete }, changes);
+        changes.Should().ContainSingle().Which.Should().Be(new ExportChange(CiliumResource.Ips, "10.0.0.1", null));
+    }
+
+    [Fact]
     public void Endpoint_TwoClaimAnIp_FirstStaysPrimaryUntilItGoes()
     {
         Upsert(Endpoint("first", "bar", 70000, "10.0.0.1", "172.18.0.2"));

@@ -112,6 +112,11 @@ public sealed class KubeObjectReaderTests
     [InlineData("apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\nspec: {}", "metadata.name: missing")]
     [InlineData("apiVersion: cilium.io/v2\nkind: CiliumIdentity\nmetadata: {name: abc}", "metadata.name: 'abc' is not a numeric identity")]
     [InlineData("apiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata: {name: e}\nstatus: {networking: {addressing: 5}}", "status.networking.addressing: expected a list")]
+    [InlineData("apiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata: {name: e}\nstatus: {networking: {addressing: [{ipv4: 10.0.0.1}, 7]}}", "status.networking.addressing[1]: expected an object")]
+    [InlineData("apiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata: {name: e}\nstatus: {networking: {addressing: [{ipv4: [10.0.0.1]}]}}", "status.networking.addressing[0].ipv4: expected a string")]
+    [InlineData("apiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata: {name: e}\nstatus: {named-ports: [{name: http, port: 0}]}", "status.named-ports[0].port: 0 is outside 1..65535")]
+    [InlineData("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: e}\nendpoints: [{addresses: [], hints: {forZones: [{name: a}, x]}}]", "endpoints[0].hints.forZones[1]: expected an object")]
+    [InlineData("apiVersion: cilium.io/v2\nkind: [CiliumEndpoint]\nmetadata: {name: e}", "kind: expected a string")]
     public void Read_MalformedObject_ErrorNamesField(string yaml, string expected)
     {
         var document = YamlDocuments.Parse(yaml)[0];
@@ -119,6 +124,29 @@ public sealed class KubeObjectReaderTests
         var act = () => KubeObjectReader.Read(document);
 
         act.Should().Throw<KubeObjectException>().Which.Message.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Read_KindAndVersionWithEscapesOrLongText_ReadLikePlainText()
+    {
+        var escaped = YamlDocuments.Parse("{\"apiVersion\": \"cilium\\u002eio/v2\", \"kind\": \"Cilium\\u0045ndpoint\", \"metadata\": {\"name\": \"e\", \"namespace\": \"n\"}}")[0];
+        var longVersion = YamlDocuments.Parse($"apiVersion: example.{new string('x', 80)}.io/v1\nkind: CiliumEndpoint\nmetadata: {{name: e}}\n")[0];
+
+        KubeObjectReader.Read(escaped).Should().BeOfType<CiliumEndpoint>().Which.Metadata.Key.Should().Be("n/e");
+        KubeObjectReader.Read(longVersion).Should().BeNull("the group is not cilium.io");
+    }
+
+    [Fact]
+    public void Read_SameNamespaceInManyObjects_OneStringInstance()
+    {
+        var documents = YamlDocuments.Parse(string.Concat(Enumerable.Range(0, 3).Select(i =>
+            $"---\napiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata: {{name: e{i}, namespace: shared-ns}}\n---\napiVersion: cilium.io/v2\nkind: CiliumEndpoint\nmetadata: {{name: o{i}, namespace: other-{i}}}\n")));
+
+        var namespaces = documents.Select(d => KubeObjectReader.Read(d)!.Metadata.Namespace).ToList();
+
+        namespaces.Should().Equal("shared-ns", "other-0", "shared-ns", "other-1", "shared-ns", "other-2");
+        ReferenceEquals(namespaces[0], namespaces[2]).Should().BeTrue();
+        ReferenceEquals(namespaces[2], namespaces[4]).Should().BeTrue();
     }
 
     [Fact]

@@ -53,6 +53,21 @@ public sealed class ManifestDirectorySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_BrokenObjectWithoutNamespace_KeepsItsLastGoodVersionInDefault()
+    {
+        var withoutNamespace = Service("svc", 80).Replace("  namespace: default\n", string.Empty);
+        Write("a.yaml", withoutNamespace);
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource(Patience);
+        await using var events = source.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        (await TakeAsync(events, 2)).Should().Equal("Upsert Service default/svc", "Synced");
+
+        // The broken service keeps its last good version (read into "default"); only the new namespace shows.
+        Write("a.yaml", Service("svc", 99999).Replace("  namespace: default\n", string.Empty) + "---\n" + Namespace("next"));
+        (await TakeAsync(events, 1)).Should().Equal("Upsert Namespace next");
+    }
+
+    [Fact]
     public async Task WatchAsync_ByteOrderMarksAndUtf16_ReadLikeAnyEditorWritesThem()
     {
         File.WriteAllText(Path.Combine(_directory, "a.yaml"), Namespace("bom"), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));

@@ -104,6 +104,8 @@ public sealed partial class ClusterExporter : IAsyncDisposable
 
     private async Task ExportAsync(CancellationToken cancellationToken)
     {
+        // One list for every event's changes: they are handed to the stores before the next event.
+        var changes = new List<ExportChange>();
         try
         {
             await foreach (var change in _source.WatchAsync(cancellationToken))
@@ -117,7 +119,9 @@ public sealed partial class ClusterExporter : IAsyncDisposable
                     LogSourceSynced(_options.ClusterName, _state.ExportedCount);
                     continue;
                 }
-                foreach (var export in _state.Apply(change))
+                changes.Clear();
+                _state.Apply(change, changes);
+                foreach (var export in changes)
                 {
                     var store = _stores[export.Resource];
                     if (export.Value is { } value)

@@ -44,10 +44,22 @@ public sealed class ClusterExportState
     /// <summary>Applies one event and returns the kvstore changes it causes (Synced causes none).</summary>
     public IReadOnlyList<ExportChange> Apply(ObjectEvent change)
     {
+        var changes = new List<ExportChange>();
+        Apply(change, changes);
+        return changes;
+    }
+
+    /// <summary>
+    /// Applies one event and appends the kvstore changes it causes to <paramref name="changes"/>: for a caller that
+    /// hands them on at once and reuses one list for every event.
+    /// </summary>
+    public void Apply(ObjectEvent change, List<ExportChange> changes)
+    {
         ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(changes);
         if (change.Item is not { } item)
         {
-            return [];
+            return;
         }
         var upsert = change.Type == ObjectEventType.Upsert;
         var affected = _affected;
@@ -81,14 +93,13 @@ public sealed class ClusterExportState
                 affected.Exports.Add(export.Metadata.Key);
                 break;
         }
-        var changes = Recompute(affected);
+        Recompute(affected, changes);
         if (!affected.TryClear())
         {
             // A namespace event touched thousands of keys: clearing sets that large on every later event would cost
             // more than starting over.
             _affected = new Affected();
         }
-        return changes;
     }
 
     private static void Set<T>(Dictionary<string, T> map, string key, T value, bool upsert)
@@ -165,33 +176,50 @@ public sealed class ClusterExportState
     /// <summary>The endpoint's addresses in canonical form (invalid ones skipped, duplicates once).</summary>
     private static string[] AddressesOf(CiliumEndpoint endpoint)
     {
-        var addresses = new List<string>(endpoint.Addressing.Count * 2);
-        foreach (var pair in endpoint.Addressing)
+        var addressing = endpoint.Addressing;
+        // Nearly every pod has one IPv4 address: one array, nothing else made.
+        if (addressing.Count == 1 && addressing[0].IPv6.Length == 0)
         {
-            Add(pair.IPv4);
-            Add(pair.IPv6);
+            return Canonical(addressing[0].IPv4) is { } only ? [only] : [];
+        }
+        var addresses = new List<string>(addressing.Count * 2);
+        for (var i = 0; i < addressing.Count; i++)
+        {
+            Add(addressing[i].IPv4);
+            Add(addressing[i].IPv6);
         }
         return [.. addresses];
 
         void Add(string text)
         {
-            if (text.Length == 0 || !IPAddress.TryParse(text, out var ip))
-            {
-                return;
-            }
-            // Manifests and the API server nearly always hold the canonical form already: keep that string.
-            Span<char> formatted = stackalloc char[64];
-            var canonical = ip.TryFormat(formatted, out var length) && formatted[..length].SequenceEqual(text) ? text : ip.ToString();
-            if (!addresses.Contains(canonical))
+            if (Canonical(text) is { } canonical && !addresses.Contains(canonical))
             {
                 addresses.Add(canonical);
             }
         }
     }
 
-    private List<ExportChange> Recompute(Affected affected)
+    /// <summary>The address in canonical form; the text itself when it already is (manifests and the API server nearly always hold that); null when not an address.</summary>
+    private static string? Canonical(string text)
     {
-        var changes = new List<ExportChange>();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+        if (IpText.IsCanonicalIPv4(text))
+        {
+            return text;
+        }
+        if (!IPAddress.TryParse(text, out var ip))
+        {
+            return null;
+        }
+        Span<char> formatted = stackalloc char[64];
+        return ip.TryFormat(formatted, out var length) && formatted[..length].SequenceEqual(text) ? text : ip.ToString();
+    }
+
+    private void Recompute(Affected affected, List<ExportChange> changes)
+    {
         foreach (var name in affected.IdentitiesOrNone)
         {
             byte[]? value = null;
@@ -231,7 +259,6 @@ public sealed class ClusterExportState
             }
             Diff(CiliumResource.ServiceExports, $"{_options.ClusterName}/{key}", value, changes);
         }
-        return changes;
     }
 
     private byte[]? IpValue(string ip)
@@ -342,15 +369,19 @@ public sealed class ClusterExportState
 
         public HashSet<string> Exports => _exports ??= new(StringComparer.Ordinal);
 
-        public IEnumerable<string> IdentitiesOrNone => _identities ?? Enumerable.Empty<string>();
+        // Sets, not sequences: a foreach over them takes no enumerator from the heap (five per event, before).
+        public HashSet<string> IdentitiesOrNone => _identities ?? None;
 
-        public IEnumerable<string> IpsOrNone => _ips ?? Enumerable.Empty<string>();
+        public HashSet<string> IpsOrNone => _ips ?? None;
 
-        public IEnumerable<string> NodesOrNone => _nodes ?? Enumerable.Empty<string>();
+        public HashSet<string> NodesOrNone => _nodes ?? None;
 
-        public IEnumerable<string> ServicesOrNone => _services ?? Enumerable.Empty<string>();
+        public HashSet<string> ServicesOrNone => _services ?? None;
 
-        public IEnumerable<string> ExportsOrNone => _exports ?? Enumerable.Empty<string>();
+        public HashSet<string> ExportsOrNone => _exports ?? None;
+
+        /// <summary>Shared and never added to.</summary>
+        private static readonly HashSet<string> None = [];
 
         /// <summary>Empties the sets for the next event; false when one grew too large to be worth keeping.</summary>
         public bool TryClear()

@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using Mesh.Kubernetes.Objects;
 using Mesh.Kubernetes.Reading;
@@ -48,7 +49,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             throw new DirectoryNotFoundException($"manifest directory '{_directory}' does not exist");
         }
         var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
-        var current = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(StringComparer.Ordinal);
+        var current = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>();
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var watcher = TryWatch(changed.Writer);
 
@@ -126,7 +127,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
     }
 
     /// <summary>Reads changed files, then reports the difference between the old and new object sets.</summary>
-    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<string, (IKubeObject Object, UInt128 Content)> current)
+    private List<ObjectEvent> Rescan(Dictionary<string, ManifestFile> files, Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)> current)
     {
         var present = ManifestPaths();
         foreach (var removed in files.Keys.Except(present).ToList())
@@ -154,7 +155,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         }
 
         // Later files win on duplicates (sorted order), as kubectl apply of a directory would leave them.
-        var next = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(StringComparer.Ordinal);
+        var next = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>();
         foreach (var path in present)
         {
             if (files.TryGetValue(path, out var file))
@@ -267,18 +268,18 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         {
             LogBadYaml(path, e.Start.Line, e.Message);
             // Keep what the file had; remember this version so it is not re-read until it changes again.
-            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<string, (IKubeObject, UInt128)>());
+            return new ManifestFile(info.LastWriteTimeUtc, info.Length, previous?.Objects ?? new Dictionary<ManifestObjectKey, (IKubeObject, UInt128)>());
         }
         // The pooled buffers go back once this file's objects are read.
         using var owned = documents;
-        var objects = new Dictionary<string, (IKubeObject Object, UInt128 Content)>(documents.Count, StringComparer.Ordinal);
+        var objects = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>(documents.Count);
         foreach (var document in documents)
         {
             try
             {
                 if (KubeObjectReader.Read(document) is { } obj)
                 {
-                    objects[ObjectKey(obj)] = (obj, XxHash128.HashToUInt128(JsonMarshal.GetRawUtf8Value(document)));
+                    objects[ManifestObjectKey.Of(obj)] = (obj, XxHash128.HashToUInt128(JsonMarshal.GetRawUtf8Value(document)));
                 }
             }
             catch (KubeObjectException e)
@@ -286,19 +287,42 @@ public sealed partial class ManifestDirectorySource : IObjectSource
                 var name = KubeObjectReader.Describe(document);
                 LogBadObject(path, name, e.Message);
                 // Its last good version (same kind and name) stays.
-                var key = name.Replace(' ', '|');
-                if (previous?.Objects.TryGetValue(key, out var last) == true)
+                if (previous is not null && KeyOf(document) is { } key && TryGetLastGood(previous, key, out var lastKey, out var last))
                 {
-                    objects[key] = last;
+                    objects[lastKey] = last;
                 }
             }
         }
         return new ManifestFile(info.LastWriteTimeUtc, info.Length, objects);
     }
 
-    private static string ObjectKey(IKubeObject obj) => obj.Metadata.Namespace.Length == 0
-        ? string.Concat(obj.Kind, "|", obj.Metadata.Name)
-        : string.Concat(obj.Kind, "|", obj.Metadata.Namespace, "/", obj.Metadata.Name);
+    /// <summary>
+    /// The last good version of an object that did not read. Without a namespace in its text it may have been read into
+    /// "default" (namespaced kinds) or be cluster-scoped: either key is it.
+    /// </summary>
+    private static bool TryGetLastGood(ManifestFile previous, ManifestObjectKey key, out ManifestObjectKey found, out (IKubeObject Object, UInt128 Content) last)
+    {
+        found = key;
+        if (previous.Objects.TryGetValue(key, out last))
+        {
+            return true;
+        }
+        found = key with { Namespace = "default" };
+        return key.Namespace.Length == 0 && previous.Objects.TryGetValue(found, out last);
+    }
+
+    /// <summary>The key of an object that did not read, from its raw kind, namespace and name; null without kind or name.</summary>
+    private static ManifestObjectKey? KeyOf(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
+            || !root.TryGetProperty("metadata", out var meta) || meta.ValueKind != JsonValueKind.Object
+            || !meta.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+        var ns = meta.TryGetProperty("namespace", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;
+        return new ManifestObjectKey(kind.GetString()!, ns, name.GetString()!);
+    }
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "Manifest {File} is not valid YAML (line {Line}): {Reason}; keeping its previous objects")]
     private partial void LogBadYaml(string file, long line, string reason);

@@ -1,24 +1,63 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Mesh.Kubernetes.Reading;
 
-/// <summary>Typed access to one JSON object with errors that name the field path (e.g. <c>spec.ports[0].port</c>).</summary>
-internal readonly struct JsonFields(JsonElement element, string path)
+/// <summary>
+/// Typed access to one JSON object with errors that name the field path (e.g. <c>spec.ports[0].port</c>). The path is
+/// put together only when asked for: it names fields in errors, and building it for every nested object of 100k
+/// objects read was a good share of the reader's garbage.
+/// </summary>
+internal readonly struct JsonFields
 {
-    public string Path => path;
+    private readonly JsonElement _element;
+    private readonly string _parent;
+    private readonly string? _name;
+    private readonly int _index;
 
-    public static JsonFields Of(JsonElement element, string path) =>
-        element.ValueKind == JsonValueKind.Object ? new JsonFields(element, path) : throw new KubeObjectException(path.Length == 0 ? "object" : path, $"expected an object, got {element.ValueKind}");
+    private JsonFields(JsonElement element, string parent, string? name, int index)
+    {
+        _element = element;
+        _parent = parent;
+        _name = name;
+        _index = index;
+    }
 
-    public string Child(string name) => path.Length == 0 ? name : $"{path}.{name}";
+    public string Path
+    {
+        get
+        {
+            if (_name is null)
+            {
+                return _parent;
+            }
+            var member = _parent.Length == 0 ? _name : $"{_parent}.{_name}";
+            return _index < 0 ? member : $"{member}[{_index}]";
+        }
+    }
 
-    public JsonElement Get(string name) => element.TryGetProperty(name, out var value) ? value : default;
+    public static JsonFields Of(JsonElement element, string path) => Of(element, path, null, -1);
+
+    private static JsonFields Of(JsonElement element, string parent, string? name, int index) =>
+        element.ValueKind == JsonValueKind.Object
+            ? new JsonFields(element, parent, name, index)
+            : throw new KubeObjectException(new JsonFields(element, parent, name, index).Path is { Length: > 0 } path ? path : "object", $"expected an object, got {element.ValueKind}");
+
+    /// <summary>Item <paramref name="index"/> (<paramref name="item"/>) of this object's list <paramref name="list"/>, as an object.</summary>
+    public JsonFields Item(string list, int index, JsonElement item) => Of(item, Path, list, index);
+
+    public string Child(string name) => Path is { Length: > 0 } path ? $"{path}.{name}" : name;
+
+    public JsonElement Get(string name) => _element.TryGetProperty(name, out var value) ? value : default;
 
     public JsonFields? Object(string name)
     {
         var value = Get(name);
-        return value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : Of(value, Child(name));
+        return value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : Of(value, Path, name, -1);
     }
 
     public string String(string name)
@@ -32,6 +71,55 @@ internal readonly struct JsonFields(JsonElement element, string path)
             _ => throw new KubeObjectException(Child(name), $"expected a string, got {value.ValueKind}"),
         };
     }
+
+    /// <summary>Longest text <see cref="ShortText"/> reads into the caller's buffer; longer text becomes a string.</summary>
+    public const int ShortTextLength = 64;
+
+    /// <summary>
+    /// <see cref="String"/> as characters in <paramref name="buffer"/> (at least <see cref="ShortTextLength"/> long) when
+    /// the value is short, unescaped text, for values compared and dropped (a kind, an API version).
+    /// </summary>
+    public ReadOnlySpan<char> ShortText(string name, Span<char> buffer)
+    {
+        var value = Get(name);
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            // The raw value keeps its quotes; text with escapes takes the general path.
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            var text = raw[1..^1];
+            if (text.Length <= buffer.Length && text.IndexOf((byte)'\\') < 0 && Ascii.ToUtf16(text, buffer, out var written) == OperationStatus.Done)
+            {
+                return buffer[..written];
+            }
+        }
+        return String(name);
+    }
+
+    /// <summary>
+    /// <see cref="String"/>, with equal values read on one thread sharing one string instance: a namespace name repeated
+    /// by 100k objects is then one string, not 100k strings kept alive with them.
+    /// </summary>
+    public string SharedString(string name)
+    {
+        var value = Get(name);
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return String(name);
+        }
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var cache = s_shared ??= new string?[SharedSlots];
+        ref var slot = ref cache[(int)(XxHash3.HashToUInt64(raw) & (SharedSlots - 1))];
+        if (slot is { } known && value.ValueEquals(known))
+        {
+            return known;
+        }
+        return slot = value.GetString()!;
+    }
+
+    private const int SharedSlots = 256;
+
+    [ThreadStatic]
+    private static string?[]? s_shared;
 
     public long? Integer(string name, long min, long max)
     {
@@ -69,9 +157,26 @@ internal readonly struct JsonFields(JsonElement element, string path)
         return value.ValueKind switch
         {
             JsonValueKind.Undefined or JsonValueKind.Null => [],
-            JsonValueKind.Array => [.. value.EnumerateArray()],
+            JsonValueKind.Array => Items(value),
             _ => throw new KubeObjectException(Child(name), $"expected a list, got {value.ValueKind}"),
         };
+    }
+
+    /// <summary>The array's elements in one array of the exact size (no list grown and copied on the way).</summary>
+    private static JsonElement[] Items(JsonElement array)
+    {
+        var length = array.GetArrayLength();
+        if (length == 0)
+        {
+            return [];
+        }
+        var items = new JsonElement[length];
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            items[i++] = item;
+        }
+        return items;
     }
 
     public IReadOnlyList<string> Strings(string name)
