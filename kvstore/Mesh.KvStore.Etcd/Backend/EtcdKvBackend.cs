@@ -47,7 +47,11 @@ public sealed class EtcdKvBackend : IKvBackend
         var etcd = new EtcdTxnRequest(
             [.. request.Compares.Select(ToEtcd)],
             [.. request.Success.Select(ToEtcd)],
-            [.. request.Failure.Select(ToEtcd)]);
+            [.. request.Failure.Select(ToEtcd)])
+        {
+            // Only ranges' results are handed back; a transaction of puts and deletes needs none of etcd's.
+            WithoutResults = !request.Success.Concat(request.Failure).Any(o => o is TxnOperation.Get),
+        };
         var result = await CallAsync(() => _client.TxnAsync(etcd, cancellationToken), 0, lease);
         var reads = result.Responses.Where(r => r.Range is not null).Select(r => ToRange(r.Range!)).ToArray();
         return new TxnResult(result.Succeeded, result.Header.Revision, reads);

@@ -74,7 +74,13 @@ internal sealed partial class EtcdClient : IEtcdClient
     {
         ArgumentNullException.ThrowIfNull(request);
         var readOnly = IsReadOnly(request);
-        var response = await UnaryAsync(EtcdMethods.Txn, EtcdConvert.ToProto(request), idempotent: readOnly, cancellationToken);
+        var message = new TxnRequestWriter(request);
+        if (request.WithoutResults)
+        {
+            var summary = await UnaryAsync(EtcdMethods.TxnSummary, message, idempotent: readOnly, cancellationToken);
+            return new EtcdTxnResult(EtcdConvert.ToHeader(summary.Header), summary.Succeeded, []);
+        }
+        var response = await UnaryAsync(EtcdMethods.Txn, message, idempotent: readOnly, cancellationToken);
         return EtcdConvert.ToResult(response);
     }
 

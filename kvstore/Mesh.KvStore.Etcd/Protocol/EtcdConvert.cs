@@ -138,7 +138,7 @@ internal static class EtcdConvert
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown permission type"),
     };
 
-    private static Compare ToProto(EtcdCompare compare)
+    public static Compare ToProto(EtcdCompare compare)
     {
         var message = new Compare
         {

@@ -9,7 +9,11 @@ internal static class EtcdMethods
     public static readonly GrpcMethod<RangeRequest, RangeResponse> Range = Kv<RangeRequest, RangeResponse>("Range", RangeResponse.Parser);
     public static readonly GrpcMethod<PutRequest, PutResponse> Put = Kv<PutRequest, PutResponse>("Put", PutResponse.Parser);
     public static readonly GrpcMethod<DeleteRangeRequest, DeleteRangeResponse> DeleteRange = Kv<DeleteRangeRequest, DeleteRangeResponse>("DeleteRange", DeleteRangeResponse.Parser);
-    public static readonly GrpcMethod<TxnRequest, TxnResponse> Txn = Kv<TxnRequest, TxnResponse>("Txn", TxnResponse.Parser);
+    public static readonly GrpcMethod<TxnRequestWriter, TxnResponse> Txn = Kv<TxnRequestWriter, TxnResponse>("Txn", TxnResponse.Parser);
+
+    /// <summary>The same RPC, its per-operation responses skipped (see <see cref="EtcdTxnRequest.WithoutResults"/>).</summary>
+    public static readonly GrpcMethod<TxnRequestWriter, TxnResponseSummary> TxnSummary =
+        Kv<TxnRequestWriter, TxnResponseSummary>("Txn", TxnResponseSummary.Parser.WithDiscardUnknownFields(true));
     public static readonly GrpcMethod<CompactionRequest, CompactionResponse> Compact = Kv<CompactionRequest, CompactionResponse>("Compact", CompactionResponse.Parser);
 
     public static readonly GrpcMethod<WatchRequest, WatchResponse> Watch = new("/etcdserverpb.Watch/Watch", WatchResponse.Parser);

@@ -182,6 +182,30 @@ public sealed class EtcdKvTests : IClassFixture<SharedEtcd>, IAsyncLifetime
     }
 
     [EtcdFact]
+    public async Task TxnAsync_WithoutResults_WritesAndReportsOutcomeAndRevisionOnly()
+    {
+        var prefix = UniquePrefix("txnbulk");
+        var lease = await _client.LeaseGrantAsync(TimeSpan.FromMinutes(1));
+        var puts = Enumerable.Range(0, 127)
+            .Select(i => EtcdTxnOperation.Set(new EtcdPutRequest($"{prefix}{i:D3}", Bytes($"value-{i}")) { Lease = lease.Id }))
+            .Append(EtcdTxnOperation.Remove(new EtcdDeleteRequest($"{prefix}absent")))
+            .ToList();
+
+        var written = await _client.TxnAsync(new EtcdTxnRequest([], puts, []) { WithoutResults = true });
+        var refused = await _client.TxnAsync(new EtcdTxnRequest([EtcdCompare.Missing($"{prefix}000")], [EtcdTxnOperation.Set(new EtcdPutRequest($"{prefix}000", Bytes("lost")))], []) { WithoutResults = true });
+
+        written.Succeeded.Should().BeTrue();
+        written.Responses.Should().BeEmpty();
+        written.Header.Revision.Should().BeGreaterThan(0);
+        refused.Succeeded.Should().BeFalse();
+        refused.Header.Revision.Should().Be(written.Header.Revision, "the refused transaction wrote nothing");
+        var stored = await _client.RangeAsync(new EtcdRangeRequest(prefix) { Prefix = true });
+        stored.Kvs.Should().HaveCount(127, "127 puts and a delete: etcd's 128 operations per transaction");
+        stored.Kvs.Should().OnlyContain(kv => kv.Lease == lease.Id && kv.ModRevision == written.Header.Revision);
+        Text(stored.Kvs[7].Value).Should().Be("value-7");
+    }
+
+    [EtcdFact]
     public async Task TxnAsync_StaleModRevision_RunsFailureBranchAndLeavesValue()
     {
         var key = UniquePrefix("txnfail") + "k";

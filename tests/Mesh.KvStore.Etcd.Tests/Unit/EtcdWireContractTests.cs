@@ -60,4 +60,62 @@ public sealed class EtcdWireContractTests
     {
         new LeaseGrantRequest { TTL = 10 }.ToByteArray().Should().Equal(0x08, 0x0A);
     }
+
+    public static TheoryData<string, EtcdTxnRequest> Transactions() => new()
+    {
+        { "empty", new EtcdTxnRequest([], [], []) },
+        { "puts", new EtcdTxnRequest([], [
+            EtcdTxnOperation.Set(new EtcdPutRequest("cilium/state/ip/v1/default/10.0.0.1", "{\"IP\":\"10.0.0.1\"}"u8.ToArray()) { Lease = 7587883454511234567 }),
+            EtcdTxnOperation.Set(new EtcdPutRequest("k", new byte[300]) { Lease = 1, PrevKv = true }),
+            EtcdTxnOperation.Set(new EtcdPutRequest("empty-value", ReadOnlyMemory<byte>.Empty)),
+            EtcdTxnOperation.Set(new EtcdPutRequest("zürich/ключ/鍵", "ü"u8.ToArray())),
+            EtcdTxnOperation.Set(new EtcdPutRequest(new string('k', 200), new byte[20_000]) { Lease = -1 }),
+        ], []) },
+        { "deletes", new EtcdTxnRequest([], [
+            EtcdTxnOperation.Remove(new EtcdDeleteRequest("a")),
+            EtcdTxnOperation.Remove(EtcdDeleteRequest.ForPrefix("cilium/state/") with { PrevKv = true }),
+            EtcdTxnOperation.Remove(new EtcdDeleteRequest("a") { RangeEnd = "z" }),
+            EtcdTxnOperation.Remove(new EtcdDeleteRequest("\0") { RangeEnd = EtcdKeys.AllFromKey }),
+        ], [EtcdTxnOperation.Remove(new EtcdDeleteRequest("b"))]) },
+        { "compares, ranges and both branches", new EtcdTxnRequest(
+            [EtcdCompare.ModRevision("k", EtcdCompareResult.Equal, 3), EtcdCompare.Missing("m"), EtcdCompare.Version("v", EtcdCompareResult.Greater, 2)],
+            [EtcdTxnOperation.Set(new EtcdPutRequest("k", "v"u8.ToArray())), EtcdTxnOperation.Get(new EtcdRangeRequest("k") { Prefix = true, Limit = 2 })],
+            [EtcdTxnOperation.Get(new EtcdRangeRequest("k")), EtcdTxnOperation.Remove(new EtcdDeleteRequest("k"))]) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Transactions))]
+    public void TxnRequestWriter_AnyTransaction_SameBytesAsTheGeneratedMessage(string shape, EtcdTxnRequest request)
+    {
+        var generated = EtcdConvert.ToProto(request).ToByteArray();
+        var writer = new TxnRequestWriter(request);
+
+        writer.CalculateSize().Should().Be(generated.Length, shape);
+        writer.ToByteArray().Should().Equal(generated, shape);
+        var span = new byte[generated.Length];
+        writer.WriteTo(span.AsSpan());
+        span.Should().Equal(generated, shape);
+    }
+
+    [Fact]
+    public void TxnResponseSummary_FullResponse_KeepsHeaderAndOutcomeAndSkipsTheResponses()
+    {
+        var full = new TxnResponse
+        {
+            Header = new ResponseHeader { ClusterId = 1, MemberId = 2, Revision = 42, RaftTerm = 3 },
+            Succeeded = true,
+        };
+        for (var i = 0; i < 3; i++)
+        {
+            full.Responses.Add(new ResponseOp { ResponsePut = new PutResponse { Header = new ResponseHeader { Revision = 42 } } });
+        }
+        full.Responses.Add(new ResponseOp { ResponseRange = new RangeResponse { Count = 1, Kvs = { new KeyValue { Key = ByteString.CopyFromUtf8("k") } } } });
+
+        var summary = EtcdMethods.TxnSummary.ResponseParser.ParseFrom(full.ToByteArray());
+
+        summary.Header.Revision.Should().Be(42);
+        summary.Header.RaftTerm.Should().Be(3);
+        summary.Succeeded.Should().BeTrue();
+        summary.CalculateSize().Should().Be(summary.Header.CalculateSize() + 2 + 2, "the responses were dropped, not kept as unknown fields");
+    }
 }
