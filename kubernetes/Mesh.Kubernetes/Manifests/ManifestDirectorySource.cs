@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -273,27 +272,42 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         // The pooled buffers go back once this file's objects are read.
         using var owned = documents;
         var objects = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>(documents.Count);
-        foreach (var document in documents)
+        for (var i = 0; i < documents.Count; i++)
         {
             try
             {
-                if (KubeObjectReader.Read(document) is { } obj)
+                // The bulk kinds straight from their JSON text; every other object (and every error) from the parsed document.
+                var json = documents.Json(i);
+                if ((BulkObjectReader.TryRead(json) ?? KubeObjectReader.Read(documents[i])) is { } obj)
                 {
-                    objects[ManifestObjectKey.Of(obj)] = (obj, XxHash128.HashToUInt128(JsonMarshal.GetRawUtf8Value(document)));
+                    objects[ManifestObjectKey.Of(obj)] = (obj, XxHash128.HashToUInt128(documents.Json(i)));
                 }
             }
             catch (KubeObjectException e)
             {
-                var name = KubeObjectReader.Describe(document);
-                LogBadObject(path, name, e.Message);
+                var document = TryGetDocument(documents, i);
+                LogBadObject(path, document is { } d ? KubeObjectReader.Describe(d) : $"document {i + 1}", e.Message);
                 // Its last good version (same kind and name) stays.
-                if (previous is not null && KeyOf(document) is { } key && TryGetLastGood(previous, key, out var lastKey, out var last))
+                if (previous is not null && document is { } raw && KeyOf(raw) is { } key && TryGetLastGood(previous, key, out var lastKey, out var last))
                 {
                     objects[lastKey] = last;
                 }
             }
         }
         return new ManifestFile(info.LastWriteTimeUtc, info.Length, objects);
+    }
+
+    /// <summary>Document <paramref name="index"/> parsed, or null when its JSON form does not parse (the error says so).</summary>
+    private static JsonElement? TryGetDocument(YamlDocumentSet documents, int index)
+    {
+        try
+        {
+            return documents[index];
+        }
+        catch (KubeObjectException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ namespace Mesh.Kubernetes.Reading;
 /// </summary>
 internal static class BlockYamlReader
 {
+    /// <summary>The deepest document this reader writes; deeper ones are the full parser's.</summary>
+    internal const int MaxJsonDepth = 64;
+
     /// <summary>The documents of <paramref name="yaml"/>, or null when the text is outside the subset; valid until disposed.</summary>
     public static YamlDocumentSet? TryParse(ReadOnlyMemory<char> yaml)
     {
@@ -90,7 +93,7 @@ internal static class BlockYamlReader
     private sealed class Reader : IDisposable
     {
         // Deeper documents are left to the full parser (and JSON documents stop at 64 levels anyway).
-        private const int MaxDepth = 64;
+        private const int MaxDepth = MaxJsonDepth;
 
         private readonly ReadOnlyMemory<char> _text;
         // Pooled: a file of 100k endpoints has a million lines.
@@ -130,9 +133,11 @@ internal static class BlockYamlReader
 
         public YamlDocumentSet Documents()
         {
-            // All documents go into one JSON array, parsed once: far less work per document than a parse each. The JSON
-            // of block YAML runs about a third longer than its text (quotes and braces), so the buffer rarely regrows.
+            // All documents go into one JSON array, parsed (when at all) once: far less work per document than a parse
+            // each. The JSON of block YAML runs about a third longer than its text (quotes and braces), so the buffer
+            // rarely regrows.
             var buffer = new PooledByteWriter(_text.Length + _text.Length / 2 + 1024);
+            var ranges = new List<Range>();
             try
             {
                 using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
@@ -144,7 +149,16 @@ internal static class BlockYamlReader
                     {
                         continue;
                     }
+                    // Each document's bytes, for a reader of its JSON text (the separator before it left out).
+                    writer.Flush();
+                    var start = (int)writer.BytesCommitted;
                     ReadDocument(writer, first, i);
+                    writer.Flush();
+                    var end = (int)writer.BytesCommitted;
+                    if (end > start)
+                    {
+                        ranges.Add(new Range(buffer.WrittenMemory.Span[start] == (byte)',' ? start + 1 : start, end));
+                    }
                     first = i + 1;
                 }
                 writer.WriteEndArray();
@@ -154,25 +168,7 @@ internal static class BlockYamlReader
                 buffer.Dispose();
                 throw;
             }
-            JsonDocument all;
-            try
-            {
-                // Parsed in place, no copy of the JSON; the set hands document and buffer back when disposed. One
-                // level more than a document may have, for the array around them.
-                all = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 65 });
-            }
-            catch (JsonException)
-            {
-                buffer.Dispose();
-                // Too deep: the full parser reports it.
-                throw new OutsideSubsetException();
-            }
-            var documents = new List<JsonElement>(all.RootElement.GetArrayLength());
-            foreach (var document in all.RootElement.EnumerateArray())
-            {
-                documents.Add(document);
-            }
-            return new YamlDocumentSet(documents, all, buffer);
+            return new YamlDocumentSet(buffer, ranges);
         }
 
         private bool IsDocumentMarker(int index)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -106,20 +105,14 @@ internal readonly struct JsonFields
         {
             return String(name);
         }
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        var cache = s_shared ??= new string?[SharedSlots];
-        ref var slot = ref cache[(int)(XxHash3.HashToUInt64(raw) & (SharedSlots - 1))];
+        // The raw value keeps its quotes.
+        ref var slot = ref SharedStrings.Slot(JsonMarshal.GetRawUtf8Value(value)[1..^1]);
         if (slot is { } known && value.ValueEquals(known))
         {
             return known;
         }
         return slot = value.GetString()!;
     }
-
-    private const int SharedSlots = 256;
-
-    [ThreadStatic]
-    private static string?[]? s_shared;
 
     public long? Integer(string name, long min, long max)
     {

@@ -1,0 +1,660 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Mesh.Kubernetes.Objects;
+
+namespace Mesh.Kubernetes.Reading;
+
+/// <summary>
+/// Reads the kinds that come by the ten thousand, CiliumEndpoints and CiliumIdentities, in one pass over their JSON
+/// text: no parsed document, no property looked up by name again and again. It reads exactly what
+/// <see cref="KubeObjectReader"/> reads; whatever it is not sure of (another kind, a value of an unusual type, a field
+/// given twice, an error) it leaves to that reader, which also words every error.
+/// </summary>
+internal static class BulkObjectReader
+{
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = BlockYamlReader.MaxJsonDepth };
+
+    /// <summary>The object, or null when <see cref="KubeObjectReader"/> must read this one.</summary>
+    public static IKubeObject? TryRead(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, Options);
+            return Read(ref reader);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private enum Kind
+    {
+        Other,
+        Endpoint,
+        Identity,
+    }
+
+    private static IKubeObject? Read(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        var kind = Kind.Other;
+        var group = false;
+        Seen seen = default;
+        // Structs on the stack: nothing made per object but the object itself.
+        Metadata meta = default;
+        var hasMeta = false;
+        var status = new Status();
+        var hasStatus = false;
+        IReadOnlyDictionary<string, string>? securityLabels = null;
+        while (Next(ref reader))
+        {
+            if (reader.ValueTextEquals("apiVersion"u8) && seen.First(0))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return null;
+                }
+                group = reader.ValueTextEquals("cilium.io/v2"u8) || reader.ValueTextEquals("cilium.io/v2alpha1"u8);
+                if (!group)
+                {
+                    return null;
+                }
+            }
+            else if (reader.ValueTextEquals("kind"u8) && seen.First(1))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return null;
+                }
+                kind = reader.ValueTextEquals("CiliumEndpoint"u8) ? Kind.Endpoint : reader.ValueTextEquals("CiliumIdentity"u8) ? Kind.Identity : Kind.Other;
+                if (kind == Kind.Other)
+                {
+                    return null;
+                }
+            }
+            else if (reader.ValueTextEquals("metadata"u8) && seen.First(2))
+            {
+                if (!ReadMetadata(ref reader, ref meta))
+                {
+                    return null;
+                }
+                hasMeta = true;
+            }
+            else if (reader.ValueTextEquals("status"u8) && seen.First(3))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+                if (!ReadStatus(ref reader, ref status))
+                {
+                    return null;
+                }
+                hasStatus = true;
+            }
+            else if (reader.ValueTextEquals("security-labels"u8) && seen.First(4))
+            {
+                reader.Read();
+                if (!TryReadMap(ref reader, out securityLabels))
+                {
+                    return null;
+                }
+            }
+            else if (seen.Other(ref reader))
+            {
+                reader.Skip();
+            }
+            else
+            {
+                return null;
+            }
+        }
+        if (!group || !hasMeta || string.IsNullOrEmpty(meta.Name))
+        {
+            return null;
+        }
+        switch (kind)
+        {
+            case Kind.Identity when uint.TryParse(meta.Name, NumberStyles.None, CultureInfo.InvariantCulture, out _):
+                return new CiliumIdentity(meta.ToObjectMeta(namespaced: false), securityLabels ?? ReadOnlyDictionary<string, string>.Empty);
+            case Kind.Endpoint:
+                var objectMeta = meta.ToObjectMeta(namespaced: true);
+                if (!hasStatus)
+                {
+                    return new CiliumEndpoint(objectMeta, null, [], string.Empty, 0, [], string.Empty);
+                }
+                return new CiliumEndpoint(objectMeta, status.IdentityId, status.Addressing, status.NodeIp, status.EncryptionKey, status.NamedPorts, status.ServiceAccount)
+                {
+                    EndpointId = status.EndpointId,
+                    IdentityLabels = status.IdentityLabels,
+                };
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
+    private static bool Next(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    private struct Metadata
+    {
+        public string? Name;
+        public string? Namespace;
+        public IReadOnlyDictionary<string, string>? Labels;
+        public IReadOnlyDictionary<string, string>? Annotations;
+        public string? ResourceVersion;
+        public DateTimeOffset? Created;
+
+        public readonly ObjectMeta ToObjectMeta(bool namespaced) => new(
+            Name!,
+            !namespaced ? string.Empty : string.IsNullOrEmpty(Namespace) ? "default" : Namespace,
+            Labels ?? ReadOnlyDictionary<string, string>.Empty,
+            Annotations ?? ReadOnlyDictionary<string, string>.Empty,
+            ResourceVersion ?? string.Empty,
+            Created);
+    }
+
+    private static bool ReadMetadata(ref Utf8JsonReader reader, ref Metadata meta)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        Seen seen = default;
+        while (Next(ref reader))
+        {
+            if (reader.ValueTextEquals("name"u8) && seen.First(0))
+            {
+                if (!TryReadString(ref reader, out var name))
+                {
+                    return false;
+                }
+                meta.Name = name;
+            }
+            else if (reader.ValueTextEquals("namespace"u8) && seen.First(1))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return false;
+                }
+                meta.Namespace = Shared(ref reader);
+            }
+            else if (reader.ValueTextEquals("labels"u8) && seen.First(2))
+            {
+                reader.Read();
+                if (!TryReadMap(ref reader, out meta.Labels))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("annotations"u8) && seen.First(3))
+            {
+                reader.Read();
+                if (!TryReadMap(ref reader, out meta.Annotations))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("resourceVersion"u8) && seen.First(4))
+            {
+                if (!TryReadString(ref reader, out var version))
+                {
+                    return false;
+                }
+                meta.ResourceVersion = version;
+            }
+            else if (reader.ValueTextEquals("creationTimestamp"u8) && seen.First(5))
+            {
+                if (!TryReadString(ref reader, out var created))
+                {
+                    return false;
+                }
+                if (created.Length > 0)
+                {
+                    if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                    {
+                        return false;
+                    }
+                    meta.Created = parsed;
+                }
+            }
+            else if (seen.Other(ref reader))
+            {
+                reader.Skip();
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private struct Status()
+    {
+        public uint? IdentityId;
+        public EndpointAddressPair[] Addressing = [];
+        public string NodeIp = string.Empty;
+        public byte EncryptionKey;
+        public NamedPortSpec[] NamedPorts = [];
+        public string ServiceAccount = string.Empty;
+        public ushort? EndpointId;
+        public string[] IdentityLabels = [];
+    }
+
+    /// <summary>A CiliumEndpoint's status (the reader on its start); null when it needs the general reader.</summary>
+    private static bool ReadStatus(ref Utf8JsonReader reader, ref Status status)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        Seen seen = default;
+        while (Next(ref reader))
+        {
+            if (reader.ValueTextEquals("identity"u8) && seen.First(0))
+            {
+                if (!ReadIdentity(ref reader, ref status))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("networking"u8) && seen.First(1))
+            {
+                if (!ReadNetworking(ref reader, ref status))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("encryption"u8) && seen.First(2))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+                Seen inner = default;
+                while (Next(ref reader))
+                {
+                    if (reader.ValueTextEquals("key"u8) && inner.First(0))
+                    {
+                        if (!TryReadInteger(ref reader, 0, 255, out var key))
+                        {
+                            return false;
+                        }
+                        status.EncryptionKey = (byte)(key ?? 0);
+                    }
+                    else if (inner.Other(ref reader))
+                    {
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (reader.ValueTextEquals("named-ports"u8) && seen.First(3))
+            {
+                if (!ReadNamedPorts(ref reader, ref status))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("service-account"u8) && seen.First(4))
+            {
+                if (!TryReadString(ref reader, out status.ServiceAccount))
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("id"u8) && seen.First(5))
+            {
+                if (!TryReadInteger(ref reader, 1, ushort.MaxValue, out var id))
+                {
+                    return false;
+                }
+                status.EndpointId = id is { } value ? (ushort)value : null;
+            }
+            else if (seen.Other(ref reader))
+            {
+                reader.Skip();
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool ReadIdentity(ref Utf8JsonReader reader, ref Status status)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        Seen seen = default;
+        while (Next(ref reader))
+        {
+            if (reader.ValueTextEquals("id"u8) && seen.First(0))
+            {
+                if (!TryReadInteger(ref reader, 0, uint.MaxValue, out var id))
+                {
+                    return false;
+                }
+                status.IdentityId = id is { } value ? (uint)value : null;
+            }
+            else if (reader.ValueTextEquals("labels"u8) && seen.First(1))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return false;
+                }
+                var labels = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return false;
+                    }
+                    labels.Add(reader.GetString()!);
+                }
+                status.IdentityLabels = [.. labels];
+            }
+            else if (seen.Other(ref reader))
+            {
+                reader.Skip();
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool ReadNetworking(ref Utf8JsonReader reader, ref Status status)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        Seen seen = default;
+        while (Next(ref reader))
+        {
+            if (reader.ValueTextEquals("addressing"u8) && seen.First(0))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    continue;
+                }
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return false;
+                }
+                // Nearly every pod has one pair: no list for it.
+                EndpointAddressPair? only = null;
+                List<EndpointAddressPair>? more = null;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        return false;
+                    }
+                    string ipv4 = string.Empty, ipv6 = string.Empty;
+                    Seen pair = default;
+                    while (Next(ref reader))
+                    {
+                        if (reader.ValueTextEquals("ipv4"u8) && pair.First(0))
+                        {
+                            if (!TryReadString(ref reader, out ipv4))
+                            {
+                                return false;
+                            }
+                        }
+                        else if (reader.ValueTextEquals("ipv6"u8) && pair.First(1))
+                        {
+                            if (!TryReadString(ref reader, out ipv6))
+                            {
+                                return false;
+                            }
+                        }
+                        else if (pair.Other(ref reader))
+                        {
+                            reader.Skip();
+                        }
+                        else
+                        {
+                            return false;
+                        }
+                    }
+                    var read = new EndpointAddressPair(ipv4, ipv6);
+                    if (only is null)
+                    {
+                        only = read;
+                    }
+                    else
+                    {
+                        (more ??= [only]).Add(read);
+                    }
+                }
+                status.Addressing = more is not null ? [.. more] : only is not null ? [only] : [];
+            }
+            else if (reader.ValueTextEquals("node"u8) && seen.First(1))
+            {
+                if (!TryReadString(ref reader, out status.NodeIp))
+                {
+                    return false;
+                }
+            }
+            else if (seen.Other(ref reader))
+            {
+                reader.Skip();
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool ReadNamedPorts(ref Utf8JsonReader reader, ref Status status)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+        var ports = new List<NamedPortSpec>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            string name = string.Empty, protocol = string.Empty;
+            long? port = null;
+            Seen seen = default;
+            while (Next(ref reader))
+            {
+                if (reader.ValueTextEquals("name"u8) && seen.First(0))
+                {
+                    if (!TryReadString(ref reader, out name))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("port"u8) && seen.First(1))
+                {
+                    if (!TryReadInteger(ref reader, 1, 65535, out port))
+                    {
+                        return false;
+                    }
+                }
+                else if (reader.ValueTextEquals("protocol"u8) && seen.First(2))
+                {
+                    if (!TryReadString(ref reader, out protocol))
+                    {
+                        return false;
+                    }
+                }
+                else if (seen.Other(ref reader))
+                {
+                    reader.Skip();
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            ports.Add(new NamedPortSpec(name, (int)(port ?? 0), protocol));
+        }
+        status.NamedPorts = [.. ports];
+        return true;
+    }
+
+    /// <summary>The next value as <see cref="JsonFields.String"/> reads it: null as empty, a number as its text; false for anything else.</summary>
+    private static bool TryReadString(ref Utf8JsonReader reader, out string value)
+    {
+        reader.Read();
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                value = reader.GetString()!;
+                return true;
+            case JsonTokenType.Null:
+                value = string.Empty;
+                return true;
+            case JsonTokenType.Number:
+                value = Encoding.UTF8.GetString(reader.ValueSpan);
+                return true;
+            default:
+                value = string.Empty;
+                return false;
+        }
+    }
+
+    /// <summary>The next value as a number within bounds (null when null); false for anything else, left to the general reader's errors.</summary>
+    private static bool TryReadInteger(ref Utf8JsonReader reader, long min, long max, out long? value)
+    {
+        reader.Read();
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var number) || number < min || number > max)
+        {
+            return false;
+        }
+        value = number;
+        return true;
+    }
+
+    /// <summary>A string map as <see cref="JsonFields.StringMap"/> reads it (the reader on its start); false for anything it would refuse.</summary>
+    private static bool TryReadMap(ref Utf8JsonReader reader, out IReadOnlyDictionary<string, string>? map)
+    {
+        map = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        while (Next(ref reader))
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            result[key] = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString()!,
+                JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                JsonTokenType.True => "true",
+                JsonTokenType.False => "false",
+                _ => null!,
+            };
+            if (result[key] is null)
+            {
+                return false;
+            }
+        }
+        map = result;
+        return true;
+    }
+
+    /// <summary>The string value, one instance per thread for equal values (see <see cref="SharedStrings"/>).</summary>
+    private static string Shared(ref Utf8JsonReader reader)
+    {
+        ref var slot = ref SharedStrings.Slot(reader.ValueSpan);
+        if (slot is { } known && reader.ValueTextEquals(known))
+        {
+            return known;
+        }
+        return slot = reader.GetString()!;
+    }
+
+    /// <summary>
+    /// Which of an object's known fields were read: a field given twice is left to the general reader (whose lookup
+    /// decides which one counts), and every other property is skipped.
+    /// </summary>
+    private struct Seen
+    {
+        private int _fields;
+
+        /// <summary>True the first time field <paramref name="bit"/> is met.</summary>
+        public bool First(int bit)
+        {
+            var mask = 1 << bit;
+            if ((_fields & mask) != 0)
+            {
+                _fields |= 1 << 30;
+                return false;
+            }
+            _fields |= mask;
+            return true;
+        }
+
+        /// <summary>For a property none of the known fields matched: true to skip it, false when a known field came twice.</summary>
+        public readonly bool Other(ref Utf8JsonReader reader) => (_fields & (1 << 30)) == 0;
+    }
+}
