@@ -19,9 +19,9 @@ public sealed class ClusterExportState
     private readonly ExportOptions _options;
     private readonly Dictionary<string, KubeNamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumIdentity> _identities = new(StringComparer.Ordinal);
-    // Each endpoint with its canonical addresses, parsed once when it arrives: its update or deletion must know what
-    // it claimed before.
-    private readonly Dictionary<string, (CiliumEndpoint Endpoint, string[] Addresses)> _endpoints = new(StringComparer.Ordinal);
+    // By namespace and name as a pair: a joined "namespace/name" string per endpoint was 100k more strings to make and
+    // keep. What an endpoint claimed before is worked out again from its last version when it changes or goes.
+    private readonly Dictionary<EndpointKey, CiliumEndpoint> _endpoints = [];
     private readonly Dictionary<string, IpClaims> _ipClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CiliumNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KubeService> _services = new(StringComparer.Ordinal);
@@ -119,11 +119,11 @@ public sealed class ClusterExportState
     private void AffectNamespace(string ns, Affected affected)
     {
         affected.Identities.UnionWith(_identities.Values.Where(i => CiliumConverters.IdentityNamespace(i) == ns).Select(i => i.Metadata.Name));
-        foreach (var (endpoint, addresses) in _endpoints.Values)
+        foreach (var endpoint in _endpoints.Values)
         {
             if (endpoint.Metadata.Namespace == ns)
             {
-                affected.Ips.UnionWith(addresses);
+                affected.Ips.UnionWith(AddressesOf(endpoint));
             }
         }
         affected.Services.UnionWith(_services.Keys.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)));
@@ -132,10 +132,17 @@ public sealed class ClusterExportState
 
     private void ApplyEndpoint(CiliumEndpoint endpoint, bool upsert, Affected affected)
     {
-        var key = endpoint.Metadata.Key;
-        var before = _endpoints.TryGetValue(key, out var old) ? old.Addresses : [];
+        var key = new EndpointKey(endpoint.Metadata.Namespace, endpoint.Metadata.Name);
+        var before = _endpoints.TryGetValue(key, out var old) ? AddressesOf(old) : [];
         var after = upsert ? AddressesOf(endpoint) : [];
-        Set(_endpoints, key, (endpoint, after), upsert);
+        if (upsert)
+        {
+            _endpoints[key] = endpoint;
+        }
+        else
+        {
+            _endpoints.Remove(key);
+        }
         foreach (var address in before)
         {
             if (Array.IndexOf(after, address) < 0)
@@ -269,10 +276,10 @@ public sealed class ClusterExportState
         }
         foreach (var key in claims)
         {
-            if (_endpoints.TryGetValue(key, out var entry) && IsGlobal(entry.Endpoint.Metadata.Namespace))
+            if (_endpoints.TryGetValue(key, out var endpoint) && IsGlobal(endpoint.Metadata.Namespace))
             {
                 // Parsed again rather than kept: one short-lived address per write costs less than 100k long-lived ones.
-                return CiliumConverters.EndpointEntry(entry.Endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
+                return CiliumConverters.EndpointEntry(endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
             }
         }
         return null;
@@ -297,18 +304,21 @@ public sealed class ClusterExportState
         }
     }
 
+    /// <summary>An endpoint's namespace and name.</summary>
+    private readonly record struct EndpointKey(string Namespace, string Name);
+
     /// <summary>
     /// The endpoints claiming one address, first claimant first. Nearly every address has exactly one, which is kept
     /// inline (no list per address: 100k of them were a good share of what the GC had to move).
     /// </summary>
     private struct IpClaims
     {
-        private string? _first;
-        private List<string>? _more;
+        private EndpointKey? _first;
+        private List<EndpointKey>? _more;
 
         public readonly bool IsEmpty => _first is null;
 
-        public void Add(string key)
+        public void Add(EndpointKey key)
         {
             if (_first is null)
             {
@@ -320,7 +330,7 @@ public sealed class ClusterExportState
             }
         }
 
-        public bool Remove(string key)
+        public bool Remove(EndpointKey key)
         {
             if (_first == key)
             {
@@ -344,7 +354,7 @@ public sealed class ClusterExportState
         {
             private int _index = -1;
 
-            public readonly string Current => _index == 0 ? claims._first! : claims._more![_index - 1];
+            public readonly EndpointKey Current => _index == 0 ? claims._first!.Value : claims._more![_index - 1];
 
             public bool MoveNext() => claims._first is not null && ++_index <= (claims._more?.Count ?? 0);
         }
