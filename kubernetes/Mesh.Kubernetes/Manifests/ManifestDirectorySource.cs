@@ -54,7 +54,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
 
         // The first listing streams: each file's objects go out as soon as it and the files before it are parsed,
         // so a consumer starts on them while the rest is still being read.
-        var initial = ManifestPaths().Select(path => (Path: path, Load: Task.Run(() => TryLoad(path, new FileInfo(path), null), cancellationToken))).ToList();
+        var initial = LoadInOrder(ManifestPaths(), cancellationToken);
         foreach (var (path, load) in initial)
         {
             if (await load is not { } file)
@@ -95,6 +95,46 @@ public sealed partial class ManifestDirectorySource : IObjectSource
                 yield return change;
             }
         }
+    }
+
+    /// <summary>
+    /// Parses the files in order on one dedicated thread per core, each file's result a task that completes when it is
+    /// read. Not a thread-pool task per file: a large directory then filled the pool's queue, and everything else queued
+    /// behind it (the consumer writing the first objects out, its network I/O) waited until every file was parsed.
+    /// </summary>
+    private List<(string Path, Task<ManifestFile?> Load)> LoadInOrder(List<string> paths, CancellationToken cancellationToken)
+    {
+        var loads = paths.Select(path => (Path: path, Result: new TaskCompletionSource<ManifestFile?>(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+        var next = -1;
+        for (var worker = 0; worker < Math.Min(Environment.ProcessorCount, paths.Count); worker++)
+        {
+            _ = Task.Factory.StartNew(
+                () =>
+                {
+                    int index;
+                    while ((index = Interlocked.Increment(ref next)) < loads.Count)
+                    {
+                        var (path, result) = loads[index];
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            result.TrySetCanceled(cancellationToken);
+                            continue;
+                        }
+                        try
+                        {
+                            result.TrySetResult(TryLoad(path, new FileInfo(path), null));
+                        }
+                        catch (Exception e)
+                        {
+                            result.TrySetException(e);
+                        }
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+        return [.. loads.Select(l => (l.Path, l.Result.Task))];
     }
 
     /// <summary>
