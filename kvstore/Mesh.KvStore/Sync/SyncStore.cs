@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Mesh.KvStore.Store;
 using Microsoft.Extensions.Logging;
@@ -29,15 +30,15 @@ public sealed partial class SyncStore : IAsyncDisposable
     private readonly IDisposable _leaseRegistration;
     private readonly string _keyPrefix;
 
-    // Loop-owned state.
-    private readonly Dictionary<string, ReadOnlyMemory<byte>> _desired = new(StringComparer.Ordinal);
+    // Loop-owned state. One entry per key, desired value and write state together: a key costs one lookup per step
+    // (taken in, sent, done) where separate desired, queued, in-flight and awaited sets cost nine.
+    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private readonly Queue<string> _queue = new();
-    private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ITimer> _retryTimers = new(StringComparer.Ordinal);
-    private HashSet<string>? _awaitingSync;
+    // Keys queued, in flight or waiting for a retry when MarkSynced came, not yet written; -1 before MarkSynced.
+    private int _awaitingSync = -1;
+    private int _inFlight;
     private int _batchesInFlight;
     private bool _canaryWanted;
     private int _queueSize;
@@ -101,7 +102,7 @@ public sealed partial class SyncStore : IAsyncDisposable
                     worked = true;
                 }
                 Dispatch(cancellationToken);
-                Volatile.Write(ref _queueSize, _queued.Count + _inFlight.Count);
+                Volatile.Write(ref _queueSize, _queue.Count + _inFlight);
                 if (worked)
                 {
                     continue;
@@ -153,30 +154,50 @@ public sealed partial class SyncStore : IAsyncDisposable
         switch (command)
         {
             case SyncCommand.Upsert upsert:
+            {
+                ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, upsert.Key, out _);
                 // Same bytes as last asked for: already stored, queued, in flight or waiting for a retry.
-                ref var current = ref CollectionsMarshal.GetValueRefOrAddDefault(_desired, upsert.Key, out var known);
-                if (known && current.Span.SequenceEqual(upsert.Value.Span))
+                if (state.Desired is { } current && current.Span.SequenceEqual(upsert.Value.Span))
                 {
                     return;
                 }
-                current = upsert.Value;
-                Enqueue(upsert.Key);
+                state.Desired = upsert.Value;
+                Enqueue(upsert.Key, ref state);
                 break;
+            }
             case SyncCommand.Delete delete:
-                if (_desired.Remove(delete.Key))
+            {
+                ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, delete.Key);
+                if (!Unsafe.IsNullRef(ref state) && state.Desired is not null)
                 {
-                    Enqueue(delete.Key);
+                    state.Desired = null;
+                    Enqueue(delete.Key, ref state);
                 }
                 break;
+            }
             case SyncCommand.MarkSynced:
-                _awaitingSync = [.. _queued, .. _inFlight, .. _retryTimers.Keys];
+                _awaitingSync = 0;
+                foreach (var key in _keys.Keys)
+                {
+                    ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+                    if ((state.Flags & (KeyFlags.Queued | KeyFlags.InFlight)) != 0 || _retryTimers.ContainsKey(key))
+                    {
+                        state.Flags |= KeyFlags.AwaitingSync;
+                        _awaitingSync++;
+                    }
+                }
                 _canaryWanted = Options.CanaryKey is not null;
                 CheckSynced();
                 break;
             case SyncCommand.LeaseLost lost:
                 foreach (var key in lost.Keys)
                 {
-                    if (_desired.ContainsKey(key) || (key == CanaryKey && _synced))
+                    ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+                    if (!Unsafe.IsNullRef(ref state) && state.Desired is not null)
+                    {
+                        Enqueue(key, ref state);
+                    }
+                    else if (key == CanaryKey && _synced)
                     {
                         Enqueue(key);
                     }
@@ -195,15 +216,18 @@ public sealed partial class SyncStore : IAsyncDisposable
         }
     }
 
-    private void Enqueue(string key)
+    private void Enqueue(string key) => Enqueue(key, ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _));
+
+    private void Enqueue(string key, ref KeyState state)
     {
-        if (_inFlight.Contains(key))
+        if ((state.Flags & KeyFlags.InFlight) != 0)
         {
             // Written again when the current write finishes, with whatever is desired then.
-            _dirty.Add(key);
+            state.Flags |= KeyFlags.Dirty;
         }
-        else if (_queued.Add(key))
+        else if ((state.Flags & KeyFlags.Queued) == 0)
         {
+            state.Flags |= KeyFlags.Queued;
             _queue.Enqueue(key);
         }
     }
@@ -217,12 +241,12 @@ public sealed partial class SyncStore : IAsyncDisposable
             var writes = new List<KvWrite>(keys.Capacity);
             while (keys.Count < Options.BatchSize && _queue.TryDequeue(out var key))
             {
-                _queued.Remove(key);
-                _inFlight.Add(key);
+                ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+                state.Flags = (state.Flags & ~KeyFlags.Queued) | KeyFlags.InFlight;
+                _inFlight++;
                 keys.Add(key);
                 // Explicitly nullable: a bare null would convert to an empty ReadOnlyMemory and write "" instead of deleting.
-                ReadOnlyMemory<byte>? value = key == CanaryKey ? CanaryValue() : _desired.TryGetValue(key, out var desired) ? (ReadOnlyMemory<byte>?)desired : null;
-                writes.Add(new KvWrite(key, value));
+                writes.Add(new KvWrite(key, key == CanaryKey ? CanaryValue() : state.Desired));
             }
             _batchesInFlight++;
             _ = ReportAsync(keys, Options.Guards.Count == 0
@@ -269,11 +293,14 @@ public sealed partial class SyncStore : IAsyncDisposable
         }
         foreach (var key in completed.Keys)
         {
-            _inFlight.Remove(key);
+            ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+            state.Flags &= ~KeyFlags.InFlight;
+            _inFlight--;
             if (completed.Error is not null)
             {
+                // Still awaited by the initial sync, if it was: done once a retry succeeds.
                 var failures = _failures[key] = _failures.GetValueOrDefault(key) + 1;
-                _dirty.Remove(key);
+                state.Flags &= ~KeyFlags.Dirty;
                 ScheduleRetry(key, Backoff(failures));
                 continue;
             }
@@ -287,13 +314,21 @@ public sealed partial class SyncStore : IAsyncDisposable
                 _syncedSignal.TrySetResult();
                 LogSynced(Options.Prefix, CanaryKey);
             }
-            if (_dirty.Count > 0 && _dirty.Remove(key))
+            if ((state.Flags & KeyFlags.Dirty) != 0)
             {
-                Enqueue(key);
+                state.Flags &= ~KeyFlags.Dirty;
+                Enqueue(key, ref state);
+                continue;
             }
-            else
+            if ((state.Flags & KeyFlags.AwaitingSync) != 0)
             {
-                _awaitingSync?.Remove(key);
+                state.Flags &= ~KeyFlags.AwaitingSync;
+                _awaitingSync--;
+            }
+            if (state.Desired is null && state.Flags == KeyFlags.None && !_retryTimers.ContainsKey(key))
+            {
+                // Deleted (or the canary): nothing more to remember about it.
+                _keys.Remove(key);
             }
         }
         CheckSynced();
@@ -301,11 +336,11 @@ public sealed partial class SyncStore : IAsyncDisposable
 
     private void CheckSynced()
     {
-        if (_awaitingSync is not { Count: 0 })
+        if (_awaitingSync != 0)
         {
             return;
         }
-        _awaitingSync = null;
+        _awaitingSync = -1;
         if (_canaryWanted)
         {
             _canaryWanted = false;
@@ -331,6 +366,27 @@ public sealed partial class SyncStore : IAsyncDisposable
             previous.Dispose();
         }
         _retryTimers[key] = _time.CreateTimer(_ => Post(_completions, new SyncCommand.Retry(key)), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>What the store wants for one key, and where its write stands.</summary>
+    private struct KeyState
+    {
+        /// <summary>The value to store; null for a key to delete (kept until the delete is written).</summary>
+        public ReadOnlyMemory<byte>? Desired;
+
+        public KeyFlags Flags;
+    }
+
+    [Flags]
+    private enum KeyFlags : byte
+    {
+        None = 0,
+        Queued = 1,
+        InFlight = 2,
+        // Asked for again while in flight: written again once the current write is done.
+        Dirty = 4,
+        // Queued, in flight or waiting for a retry when MarkSynced came: the canary waits for it.
+        AwaitingSync = 8,
     }
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Writing {Count} keys (first {Key}) failed: {Reason}; retrying with backoff")]
