@@ -1,4 +1,5 @@
 using System.Text;
+using Mesh.Kubernetes.Objects;
 using Mesh.Kubernetes.Reading;
 using Mesh.Testing;
 
@@ -48,6 +49,8 @@ public sealed class BulkObjectReaderTests
         Endpoint + "metadata: {name: null-status, namespace: n}\nstatus: null\n",
         Endpoint + "metadata: {name: nulls, namespace: n}\nstatus: {identity: null, networking: {addressing: null, node: null}, encryption: null, named-ports: null}\n",
         Endpoint + "metadata: {name: numeric-node, namespace: n}\nstatus: {networking: {node: 12}}\n",
+        Endpoint + "metadata: {name: null-namespace, namespace: null}\n",
+        Endpoint + "metadata: {name: numeric-namespace, namespace: 7}\n",
         "metadata: {name: kind-last, namespace: n}\nstatus: {identity: {id: 7}}\nkind: CiliumEndpoint\napiVersion: cilium.io/v2\n",
         Identity + "metadata: {name: \"65536\"}\nsecurity-labels:\n  k8s:app: app-1\n  k8s:io.kubernetes.pod.namespace: ns-1\n",
         Identity + "metadata: {name: \"70000\", namespace: ignored, labels: {a: b}}\nsecurity-labels: null\n",
@@ -69,7 +72,6 @@ public sealed class BulkObjectReaderTests
         Endpoint + "metadata: {namespace: x}\n",
         Endpoint + "metadata: {name: e, creationTimestamp: yesterday}\n",
         Endpoint + "metadata: {name: e, labels: {a: [1]}}\n",
-        Endpoint + "metadata: {name: e, namespace: null}\n",
         Identity + "metadata: {name: abc}\n",
         Identity + "metadata: {name: \"1\"}\nsecurity-labels: {a: {b: c}}\n",
         "{\"apiVersion\": \"cilium.io/v2\", \"kind\": \"CiliumEndpoint\", \"metadata\": {\"name\": \"first\"}, \"metadata\": {\"name\": \"second\"}}",
@@ -116,6 +118,18 @@ public sealed class BulkObjectReaderTests
         documents.Count.Should().Be(3);
         Enumerable.Range(0, 3).Select(i => Encoding.UTF8.GetString(documents.Json(i))).Should().Equal("{\"a\":1}", "{\"b\":[\"x\",\"y\"]}", "{\"c\":{\"d\":\"e\"}}");
         documents[2].GetProperty("c").GetProperty("d").GetString().Should().Be("e");
+    }
+
+    [Fact]
+    public void TryRead_PodsOnOneNode_ShareTheNodeAddressString()
+    {
+        using var documents = YamlDocuments.ParseScoped(Endpoint + "metadata: {name: a}\nstatus: {networking: {node: 172.18.0.2}}\n---\n" + Endpoint + "metadata: {name: b}\nstatus: {networking: {node: 172.18.0.2}}\n");
+
+        var first = (CiliumEndpoint)BulkObjectReader.TryRead(documents.Json(0))!;
+        var second = (CiliumEndpoint)BulkObjectReader.TryRead(documents.Json(1))!;
+
+        second.NodeIp.Should().Be("172.18.0.2");
+        ReferenceEquals(first.NodeIp, second.NodeIp).Should().BeTrue();
     }
 
     [Fact]

@@ -184,11 +184,11 @@ internal static class BulkObjectReader
             }
             else if (reader.ValueTextEquals("namespace"u8) && seen.First(1))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                if (!TryReadString(ref reader, out var ns, shared: true))
                 {
                     return false;
                 }
-                meta.Namespace = Shared(ref reader);
+                meta.Namespace = ns;
             }
             else if (reader.ValueTextEquals("labels"u8) && seen.First(2))
             {
@@ -467,14 +467,15 @@ internal static class BulkObjectReader
                     }
                     else
                     {
-                        (more ??= [only]).Add(read);
+                        (more ??= [only.Value]).Add(read);
                     }
                 }
-                status.Addressing = more is not null ? [.. more] : only is not null ? [only] : [];
+                status.Addressing = more is not null ? [.. more] : only is { } single ? [single] : [];
             }
             else if (reader.ValueTextEquals("node"u8) && seen.First(1))
             {
-                if (!TryReadString(ref reader, out status.NodeIp))
+                // A node's address is shared by every pod on it.
+                if (!TryReadString(ref reader, out status.NodeIp, shared: true))
                 {
                     return false;
                 }
@@ -551,13 +552,13 @@ internal static class BulkObjectReader
     }
 
     /// <summary>The next value as <see cref="JsonFields.String"/> reads it: null as empty, a number as its text; false for anything else.</summary>
-    private static bool TryReadString(ref Utf8JsonReader reader, out string value)
+    private static bool TryReadString(ref Utf8JsonReader reader, out string value, bool shared = false)
     {
         reader.Read();
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                value = reader.GetString()!;
+                value = shared ? Shared(ref reader) : reader.GetString()!;
                 return true;
             case JsonTokenType.Null:
                 value = string.Empty;
