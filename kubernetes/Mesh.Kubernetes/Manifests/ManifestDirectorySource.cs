@@ -320,7 +320,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
                 var json = documents.Json(i);
                 if ((BulkObjectReader.TryRead(json) ?? KubeObjectReader.Read(documents[i])) is { } obj)
                 {
-                    objects[ManifestObjectKey.Of(obj)] = (obj, XxHash128.HashToUInt128(documents.Json(i)));
+                    objects[ManifestObjectKey.Of(obj)] = (obj, XxHash128.HashToUInt128(json));
                 }
             }
             catch (KubeObjectException e)

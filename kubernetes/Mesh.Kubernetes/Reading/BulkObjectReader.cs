@@ -107,7 +107,7 @@ internal static class BulkObjectReader
                     return null;
                 }
             }
-            else if (seen.Other(ref reader))
+            else if (seen.Other())
             {
                 reader.Skip();
             }
@@ -229,7 +229,7 @@ internal static class BulkObjectReader
                     meta.Created = parsed;
                 }
             }
-            else if (seen.Other(ref reader))
+            else if (seen.Other())
             {
                 reader.Skip();
             }
@@ -299,7 +299,7 @@ internal static class BulkObjectReader
                         }
                         status.EncryptionKey = (byte)(key ?? 0);
                     }
-                    else if (inner.Other(ref reader))
+                    else if (inner.Other())
                     {
                         reader.Skip();
                     }
@@ -331,7 +331,7 @@ internal static class BulkObjectReader
                 }
                 status.EndpointId = id is { } value ? (ushort)value : null;
             }
-            else if (seen.Other(ref reader))
+            else if (seen.Other())
             {
                 reader.Skip();
             }
@@ -387,7 +387,7 @@ internal static class BulkObjectReader
                 }
                 status.IdentityLabels = [.. labels];
             }
-            else if (seen.Other(ref reader))
+            else if (seen.Other())
             {
                 reader.Skip();
             }
@@ -451,7 +451,7 @@ internal static class BulkObjectReader
                                 return false;
                             }
                         }
-                        else if (pair.Other(ref reader))
+                        else if (pair.Other())
                         {
                             reader.Skip();
                         }
@@ -480,7 +480,7 @@ internal static class BulkObjectReader
                     return false;
                 }
             }
-            else if (seen.Other(ref reader))
+            else if (seen.Other())
             {
                 reader.Skip();
             }
@@ -536,7 +536,7 @@ internal static class BulkObjectReader
                         return false;
                     }
                 }
-                else if (seen.Other(ref reader))
+                else if (seen.Other())
                 {
                     reader.Skip();
                 }
@@ -606,18 +606,19 @@ internal static class BulkObjectReader
         {
             var key = reader.GetString()!;
             reader.Read();
-            result[key] = reader.TokenType switch
+            var value = reader.TokenType switch
             {
-                JsonTokenType.String => reader.GetString()!,
+                JsonTokenType.String => reader.GetString(),
                 JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
                 JsonTokenType.True => "true",
                 JsonTokenType.False => "false",
-                _ => null!,
+                _ => null,
             };
-            if (result[key] is null)
+            if (value is null)
             {
                 return false;
             }
+            result[key] = value;
         }
         map = result;
         return true;
@@ -656,6 +657,6 @@ internal static class BulkObjectReader
         }
 
         /// <summary>For a property none of the known fields matched: true to skip it, false when a known field came twice.</summary>
-        public readonly bool Other(ref Utf8JsonReader reader) => (_fields & (1 << 30)) == 0;
+        public readonly bool Other() => (_fields & (1 << 30)) == 0;
     }
 }
