@@ -102,7 +102,8 @@ public sealed class ClusterExportState
         }
     }
 
-    private static void Set<T>(Dictionary<string, T> map, string key, T value, bool upsert)
+    private static void Set<TKey, T>(Dictionary<TKey, T> map, TKey key, T value, bool upsert)
+        where TKey : notnull
     {
         if (upsert)
         {
@@ -135,14 +136,7 @@ public sealed class ClusterExportState
         var key = new EndpointKey(endpoint.Metadata.Namespace, endpoint.Metadata.Name);
         var before = _endpoints.TryGetValue(key, out var old) ? AddressesOf(old) : [];
         var after = upsert ? AddressesOf(endpoint) : [];
-        if (upsert)
-        {
-            _endpoints[key] = endpoint;
-        }
-        else
-        {
-            _endpoints.Remove(key);
-        }
+        Set(_endpoints, key, endpoint, upsert);
         foreach (var address in before)
         {
             if (Array.IndexOf(after, address) < 0)

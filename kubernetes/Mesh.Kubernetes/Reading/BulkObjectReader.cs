@@ -107,11 +107,7 @@ internal static class BulkObjectReader
                     return null;
                 }
             }
-            else if (seen.Other())
-            {
-                reader.Skip();
-            }
-            else
+            else if (!SkipOther(ref reader, seen))
             {
                 return null;
             }
@@ -229,11 +225,7 @@ internal static class BulkObjectReader
                     meta.Created = parsed;
                 }
             }
-            else if (seen.Other())
-            {
-                reader.Skip();
-            }
-            else
+            else if (!SkipOther(ref reader, seen))
             {
                 return false;
             }
@@ -299,11 +291,7 @@ internal static class BulkObjectReader
                         }
                         status.EncryptionKey = (byte)(key ?? 0);
                     }
-                    else if (inner.Other())
-                    {
-                        reader.Skip();
-                    }
-                    else
+                    else if (!SkipOther(ref reader, inner))
                     {
                         return false;
                     }
@@ -331,11 +319,7 @@ internal static class BulkObjectReader
                 }
                 status.EndpointId = id is { } value ? (ushort)value : null;
             }
-            else if (seen.Other())
-            {
-                reader.Skip();
-            }
-            else
+            else if (!SkipOther(ref reader, seen))
             {
                 return false;
             }
@@ -387,11 +371,7 @@ internal static class BulkObjectReader
                 }
                 status.IdentityLabels = [.. labels];
             }
-            else if (seen.Other())
-            {
-                reader.Skip();
-            }
-            else
+            else if (!SkipOther(ref reader, seen))
             {
                 return false;
             }
@@ -451,11 +431,7 @@ internal static class BulkObjectReader
                                 return false;
                             }
                         }
-                        else if (pair.Other())
-                        {
-                            reader.Skip();
-                        }
-                        else
+                        else if (!SkipOther(ref reader, pair))
                         {
                             return false;
                         }
@@ -480,11 +456,7 @@ internal static class BulkObjectReader
                     return false;
                 }
             }
-            else if (seen.Other())
-            {
-                reader.Skip();
-            }
-            else
+            else if (!SkipOther(ref reader, seen))
             {
                 return false;
             }
@@ -536,11 +508,7 @@ internal static class BulkObjectReader
                         return false;
                     }
                 }
-                else if (seen.Other())
-                {
-                    reader.Skip();
-                }
-                else
+                else if (!SkipOther(ref reader, seen))
                 {
                     return false;
                 }
@@ -635,6 +603,17 @@ internal static class BulkObjectReader
         return slot = reader.GetString()!;
     }
 
+    /// <summary>Skips a property none of the known fields matched; false when a known field came twice instead.</summary>
+    private static bool SkipOther(ref Utf8JsonReader reader, Seen seen)
+    {
+        if (!seen.Other())
+        {
+            return false;
+        }
+        reader.Skip();
+        return true;
+    }
+
     /// <summary>
     /// Which of an object's known fields were read: a field given twice is left to the general reader (whose lookup
     /// decides which one counts), and every other property is skipped.
@@ -656,7 +635,7 @@ internal static class BulkObjectReader
             return true;
         }
 
-        /// <summary>For a property none of the known fields matched: true to skip it, false when a known field came twice.</summary>
+        /// <summary>For a property none of the known fields matched: true when it may be skipped, false when a known field came twice.</summary>
         public readonly bool Other() => (_fields & (1 << 30)) == 0;
     }
 }

@@ -26,6 +26,9 @@ internal sealed class TxnRequestWriter : IMessage<TxnRequestWriter>, IBufferMess
 
     private readonly EtcdTxnRequest _request;
     private Compare[]? _compares;
+    // The size of each operation's request (put, delete or range), success branch first: counted once for the message
+    // size and reused for the length prefixes when writing (the gRPC framing asks for the size, then writes).
+    private int[]? _memberSizes;
 
     public TxnRequestWriter(EtcdTxnRequest request) => _request = request ?? throw new ArgumentNullException(nameof(request));
 
@@ -38,7 +41,11 @@ internal sealed class TxnRequestWriter : IMessage<TxnRequestWriter>, IBufferMess
         {
             size += 1 + CodedOutputStream.ComputeMessageSize(compare);
         }
-        size += BranchSize(_request.Success) + BranchSize(_request.Failure);
+        foreach (var member in MemberSizes())
+        {
+            var operation = OperationSize(member);
+            size += 1 + CodedOutputStream.ComputeLengthSize(operation) + operation;
+        }
         return size;
     }
 
@@ -49,8 +56,9 @@ internal sealed class TxnRequestWriter : IMessage<TxnRequestWriter>, IBufferMess
             output.WriteRawTag(CompareTag);
             output.WriteMessage(compare);
         }
-        WriteBranch(ref output, SuccessTag, _request.Success);
-        WriteBranch(ref output, FailureTag, _request.Failure);
+        var sizes = MemberSizes();
+        WriteBranch(ref output, SuccessTag, _request.Success, sizes.AsSpan(0, _request.Success.Count));
+        WriteBranch(ref output, FailureTag, _request.Failure, sizes.AsSpan(_request.Success.Count));
     }
 
     public void WriteTo(CodedOutputStream output) => output.WriteRawMessage(this);
@@ -83,34 +91,37 @@ internal sealed class TxnRequestWriter : IMessage<TxnRequestWriter>, IBufferMess
         return _compares;
     }
 
-    private static int BranchSize(IReadOnlyList<EtcdTxnOperation> operations)
+    private int[] MemberSizes()
     {
-        var size = 0;
-        for (var i = 0; i < operations.Count; i++)
+        if (_memberSizes is null)
         {
-            var op = OperationSize(operations[i]);
-            size += 1 + CodedOutputStream.ComputeLengthSize(op) + op;
+            var sizes = new int[_request.Success.Count + _request.Failure.Count];
+            for (var i = 0; i < sizes.Length; i++)
+            {
+                sizes[i] = MemberSize(i < _request.Success.Count ? _request.Success[i] : _request.Failure[i - _request.Success.Count]);
+            }
+            _memberSizes = sizes;
         }
-        return size;
+        return _memberSizes;
     }
 
-    private static void WriteBranch(ref WriteContext output, byte tag, IReadOnlyList<EtcdTxnOperation> operations)
+    private static void WriteBranch(ref WriteContext output, byte tag, IReadOnlyList<EtcdTxnOperation> operations, ReadOnlySpan<int> sizes)
     {
         for (var i = 0; i < operations.Count; i++)
         {
             var operation = operations[i];
             output.WriteRawTag(tag);
-            output.WriteLength(OperationSize(operation));
+            output.WriteLength(OperationSize(sizes[i]));
             if (operation.Put is { } put)
             {
                 output.WriteRawTag(OpPutTag);
-                output.WriteLength(PutSize(put));
+                output.WriteLength(sizes[i]);
                 WritePut(ref output, put);
             }
             else if (operation.Delete is { } delete)
             {
                 output.WriteRawTag(OpDeleteTag);
-                output.WriteLength(DeleteSize(delete));
+                output.WriteLength(sizes[i]);
                 WriteDelete(ref output, delete);
             }
             else
@@ -121,15 +132,15 @@ internal sealed class TxnRequestWriter : IMessage<TxnRequestWriter>, IBufferMess
         }
     }
 
-    /// <summary>The RequestOp's size: its one set member, tag and length included.</summary>
-    private static int OperationSize(EtcdTxnOperation operation)
-    {
-        var inner = operation.Put is { } put ? PutSize(put)
-            : operation.Delete is { } delete ? DeleteSize(delete)
-            : operation.Range is { } range ? EtcdConvert.ToProto(range).CalculateSize()
-            : throw new ArgumentException("a transaction operation must be a range, a put or a delete", nameof(operation));
-        return 1 + CodedOutputStream.ComputeLengthSize(inner) + inner;
-    }
+    /// <summary>The size of the operation's one set member (its request), without the member's tag and length.</summary>
+    private static int MemberSize(EtcdTxnOperation operation) =>
+        operation.Put is { } put ? PutSize(put)
+        : operation.Delete is { } delete ? DeleteSize(delete)
+        : operation.Range is { } range ? EtcdConvert.ToProto(range).CalculateSize()
+        : throw new ArgumentException("a transaction operation must be a range, a put or a delete", nameof(operation));
+
+    /// <summary>A RequestOp's size around a member of <paramref name="member"/> bytes: the member's tag and length included.</summary>
+    private static int OperationSize(int member) => 1 + CodedOutputStream.ComputeLengthSize(member) + member;
 
     // Proto3 leaves out fields at their default; so does this writer, byte for byte as the generated messages would.
     private static int PutSize(EtcdPutRequest put) =>

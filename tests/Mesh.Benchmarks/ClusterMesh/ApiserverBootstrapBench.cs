@@ -190,7 +190,7 @@ internal static class ApiserverBootstrapBench
             state.Apply(change, changes);
             foreach (var export in changes)
             {
-                var key = CiliumKeys.StatePrefixFor(export.Resource).TrimEnd('/') + "/" + export.Name;
+                var key = CiliumKeys.AsPrefix(CiliumKeys.StatePrefixFor(export.Resource)) + export.Name;
                 if (export.Value is not { } value)
                 {
                     values.Remove(key);

@@ -169,25 +169,28 @@ public sealed class SyncStoreInFlightTests : IAsyncDisposable
             return new Registration(() => _leaseLost.Remove(handler));
         }
 
-        public Task<KvEntry?> GetAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<KvEntry?> GetAsync(string key, CancellationToken cancellationToken) => throw Unused();
 
-        public Task<KvList> ListPrefixAsync(string prefix, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<KvList> ListPrefixAsync(string prefix, CancellationToken cancellationToken) => throw Unused();
 
-        public Task UpdateAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task UpdateAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken) => throw Unused();
 
-        public Task<bool> WriteBatchIfAsync(IReadOnlyList<TxnCompare> guards, IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> WriteBatchIfAsync(IReadOnlyList<TxnCompare> guards, IReadOnlyList<KvWrite> writes, bool withLease, CancellationToken cancellationToken) => throw Unused();
 
-        public Task<bool> CreateOnlyAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> CreateOnlyAsync(string key, ReadOnlyMemory<byte> value, bool withLease, CancellationToken cancellationToken) => throw Unused();
 
-        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => throw Unused();
 
-        public Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken) => throw Unused();
 
-        public IAsyncEnumerable<KvEvent> WatchAsync(string prefix, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public IAsyncEnumerable<KvEvent> WatchAsync(string prefix, CancellationToken cancellationToken) => throw Unused();
 
-        public Task<KvStoreStatus> StatusAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<KvStoreStatus> StatusAsync(CancellationToken cancellationToken) => throw Unused();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        /// <summary>A SyncStore only writes batches and listens for lost leases: any other call is a test failure.</summary>
+        private static NotSupportedException Unused() => new("a SyncStore only writes batches and listens for lost leases");
 
         private sealed class Registration(Action dispose) : IDisposable
         {
