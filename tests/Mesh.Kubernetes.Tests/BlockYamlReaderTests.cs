@@ -43,6 +43,7 @@ public sealed class BlockYamlReaderTests
     [InlineData("k8s:app: web\nk8s:io.kubernetes.pod.namespace: default\nhttp://x: y\n")]
     [InlineData("\"quoted key\": 1\n'single key': 2\n\"esc\\\"aped\": \"a\\nb\\t\\\\c\\u00e9\"\n's': 'it''s'\n")]
     [InlineData("empty:\nnull1: null\nnull2: ~\nbools: [true, False, TRUE]\nnums: [1, -2, +3, 1.5, 1e3, .5, 007]\nstrs: [yes, no, on, 0x10, .inf, 1_000]\n")]
+    [InlineData("near: [1.2.3, 10.0.0.1, -1e-3, 1E+3, 5e, e5, 1., -.5, 12abc, 1 2, 1e5.5, 0.5e1]\nip: 10.1.2.3\nv: 1.25\n")]
     [InlineData("flow: {ready: true, \"q\": 'v', nested: {a: [1, [2, 3]], b: {}}, e: []}\n")]
     [InlineData("addresses: [\"10.0.0.1\", 10.0.0.2]\nconditions: {ready: true}\n")]
     [InlineData("# leading comment\n\n---\na: 1\n--- # second\nb: 2\n---\n---\n# only a comment\n---\nc: 3\n")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mesh.KvStore.Cilium.Codecs;
 using Mesh.KvStore.Cilium.Values;
 using Mesh.Kubernetes.Objects;
 
@@ -67,6 +68,26 @@ public static class CiliumConverters
             K8sServiceAccount = endpoint.ServiceAccount,
             NamedPorts = NamedPorts(endpoint),
         };
+    }
+
+    /// <summary>
+    /// The encoded ipcache entry of <paramref name="address"/> (one of the endpoint's, in canonical form); null without
+    /// an identity. IPv4 text, the common case, is written as it is; anything else goes through a parsed address.
+    /// </summary>
+    public static byte[]? EndpointValue(CiliumEndpoint endpoint, string address)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(address);
+        if (endpoint.IdentityId is not { } id)
+        {
+            return null;
+        }
+        if (IpText.IsCanonicalIPv4(address) && (endpoint.NodeIp.Length == 0 || IpText.IsCanonicalIPv4(endpoint.NodeIp)))
+        {
+            return IpIdentityPairCodec.EncodeEndpoint(
+                address, endpoint.NodeIp, id, endpoint.EncryptionKey, endpoint.Metadata.Namespace, endpoint.Metadata.Name, endpoint.ServiceAccount, NamedPorts(endpoint));
+        }
+        return EndpointEntry(endpoint, IPAddress.Parse(address)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
     }
 
     private static List<NamedPort>? NamedPorts(CiliumEndpoint endpoint) =>

@@ -272,8 +272,7 @@ public sealed class ClusterExportState
         {
             if (_endpoints.TryGetValue(key, out var endpoint) && IsGlobal(endpoint.Metadata.Namespace))
             {
-                // Parsed again rather than kept: one short-lived address per write costs less than 100k long-lived ones.
-                return CiliumConverters.EndpointEntry(endpoint, IPAddress.Parse(ip)) is { } pair ? IpIdentityPairCodec.Encode(pair) : null;
+                return CiliumConverters.EndpointValue(endpoint, ip);
             }
         }
         return null;

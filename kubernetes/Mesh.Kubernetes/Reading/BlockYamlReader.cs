@@ -38,6 +38,10 @@ internal static class BlockYamlReader
         }
     }
 
+    // Every character an integer or a finite float of the invariant culture can be written with (spaces included, as
+    // the parses allow them around the number).
+    private static readonly SearchValues<char> NumberCharacters = SearchValues.Create("0123456789+-.eE ");
+
     /// <summary>The same typing as <see cref="YamlDocuments"/> gives plain scalars (YAML 1.2 core schema).</summary>
     internal static void WritePlainScalar(Utf8JsonWriter writer, ReadOnlySpan<char> text)
     {
@@ -52,6 +56,13 @@ internal static class BlockYamlReader
             case "false" or "False" or "FALSE":
                 writer.WriteBooleanValue(false);
                 return;
+        }
+        // Names, kinds and addresses are most plain scalars: a character no number has, or a second dot (an IPv4
+        // address), makes one a string without two failed parses.
+        if (text.ContainsAnyExcept(NumberCharacters) || text.IndexOf('.') != text.LastIndexOf('.'))
+        {
+            writer.WriteStringValue(text);
+            return;
         }
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {

@@ -11,30 +11,52 @@ public static class IpIdentityPairCodec
     {
         ArgumentNullException.ThrowIfNull(pair);
         var w = GoJsonWriter.Reused().StartObject();
-        w.Name("IP").Address(pair.Ip);
-        w.Name("Mask").Bytes(pair.PrefixLength is { } length && pair.Ip is not null ? IpMask.ToBytes(length, pair.Ip.AddressFamily) : null);
-        w.Name("HostIP").Address(pair.HostIp);
-        w.Name("ID").Number(pair.Id);
-        w.Name("Key").Number(pair.Key);
-        w.Name("Metadata").String(pair.Metadata);
-        if (pair.K8sNamespace.Length > 0)
+        w.Name("IP"u8).Address(pair.Ip);
+        w.Name("Mask"u8).Bytes(pair.PrefixLength is { } length && pair.Ip is not null ? IpMask.ToBytes(length, pair.Ip.AddressFamily) : null);
+        w.Name("HostIP"u8).Address(pair.HostIp);
+        return WriteRest(w, pair.Id, pair.Key, pair.Metadata, pair.K8sNamespace, pair.K8sPodName, pair.K8sServiceAccount, pair.NamedPorts);
+    }
+
+    /// <summary>
+    /// The entry of one endpoint address (no prefix, no metadata), from the address text an exporter already holds:
+    /// the same bytes as <see cref="Encode"/> gives the parsed entry, without an address object to parse and format.
+    /// <paramref name="ip"/> and <paramref name="hostIp"/> must be as Go prints them (dotted IPv4 without leading
+    /// zeros), or empty for no host address; they are written as they are.
+    /// </summary>
+    public static byte[] EncodeEndpoint(string ip, string hostIp, uint id, byte key, string k8sNamespace, string k8sPodName, string k8sServiceAccount, IReadOnlyList<NamedPort>? namedPorts)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
+        ArgumentNullException.ThrowIfNull(hostIp);
+        var w = GoJsonWriter.Reused().StartObject();
+        w.Name("IP"u8).String(ip);
+        w.Name("Mask"u8).Null();
+        w.Name("HostIP"u8).String(hostIp);
+        return WriteRest(w, id, key, string.Empty, k8sNamespace, k8sPodName, k8sServiceAccount, namedPorts);
+    }
+
+    private static byte[] WriteRest(GoJsonWriter w, uint id, byte key, string metadata, string k8sNamespace, string k8sPodName, string k8sServiceAccount, IReadOnlyList<NamedPort>? namedPorts)
+    {
+        w.Name("ID"u8).Number(id);
+        w.Name("Key"u8).Number(key);
+        w.Name("Metadata"u8).String(metadata);
+        if (k8sNamespace.Length > 0)
         {
-            w.Name("K8sNamespace").String(pair.K8sNamespace);
+            w.Name("K8sNamespace"u8).String(k8sNamespace);
         }
-        if (pair.K8sPodName.Length > 0)
+        if (k8sPodName.Length > 0)
         {
-            w.Name("K8sPodName").String(pair.K8sPodName);
+            w.Name("K8sPodName"u8).String(k8sPodName);
         }
-        if (pair.K8sServiceAccount.Length > 0)
+        if (k8sServiceAccount.Length > 0)
         {
-            w.Name("K8sServiceAccount").String(pair.K8sServiceAccount);
+            w.Name("K8sServiceAccount"u8).String(k8sServiceAccount);
         }
-        if (pair.NamedPorts is { Count: > 0 } ports)
+        if (namedPorts is { Count: > 0 } ports)
         {
-            w.Name("NamedPorts").StartArray();
+            w.Name("NamedPorts"u8).StartArray();
             foreach (var port in ports)
             {
-                w.StartObject().Name("Name").String(port.Name).Name("Port").Number(port.Port).Name("Protocol").String(port.Protocol).EndObject();
+                w.StartObject().Name("Name"u8).String(port.Name).Name("Port"u8).Number(port.Port).Name("Protocol"u8).String(port.Protocol).EndObject();
             }
             w.EndArray();
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -86,6 +87,21 @@ internal sealed class GoJsonWriter
         BeforeValue();
         Quote(name);
         Raw(":"u8);
+        _afterName = true;
+        return this;
+    }
+
+    /// <summary>
+    /// A field name known to need no escaping (a codec's own ASCII names): copied as it is, where <see cref="Name(string)"/>
+    /// searches every name for characters to escape.
+    /// </summary>
+    public GoJsonWriter Name(ReadOnlySpan<byte> plainAsciiName)
+    {
+        Debug.Assert(!plainAsciiName.ContainsAny("\"<>&\\"u8) && Ascii.IsValid(plainAsciiName), "a name that needs escaping goes through Name(string)");
+        BeforeValue();
+        Raw("\""u8);
+        Raw(plainAsciiName);
+        Raw("\":"u8);
         _afterName = true;
         return this;
     }

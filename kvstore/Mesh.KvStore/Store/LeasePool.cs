@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Mesh.KvStore.Store;
 
 /// <summary>
@@ -7,7 +9,9 @@ namespace Mesh.KvStore.Store;
 internal sealed class LeasePool(int maxKeysPerLease)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, HashSet<string>> _keysByLease = [];
+    // Per lease only how many keys it holds: which keys those are is asked only when a lease is lost (rare), and a set per
+    // lease was a second table entry for every key of a 100k-key bootstrap.
+    private readonly Dictionary<long, int> _keyCounts = [];
     private readonly Dictionary<string, long> _leaseByKey = new(StringComparer.Ordinal);
     private long _newest;
 
@@ -17,7 +21,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
         {
             lock (_gate)
             {
-                return _keysByLease.Count;
+                return _keyCounts.Count;
             }
         }
     }
@@ -37,7 +41,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
     {
         lock (_gate)
         {
-            return [.. _keysByLease.Keys];
+            return [.. _keyCounts.Keys];
         }
     }
 
@@ -50,7 +54,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
             {
                 return existing;
             }
-            if (_newest != 0 && _keysByLease[_newest].Count < maxKeysPerLease)
+            if (_newest != 0 && _keyCounts[_newest] < maxKeysPerLease)
             {
                 Bind(key, _newest);
                 return _newest;
@@ -78,7 +82,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
                 {
                     leases[i] = existing;
                 }
-                else if (_newest != 0 && _keysByLease[_newest].Count < maxKeysPerLease)
+                else if (_newest != 0 && _keyCounts[_newest] < maxKeysPerLease)
                 {
                     Bind(write.Key, _newest);
                     leases[i] = _newest;
@@ -96,7 +100,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
     {
         lock (_gate)
         {
-            _keysByLease[lease] = [];
+            _keyCounts[lease] = 0;
             _newest = lease;
             Bind(key, lease);
         }
@@ -107,9 +111,9 @@ internal sealed class LeasePool(int maxKeysPerLease)
     {
         lock (_gate)
         {
-            if (_leaseByKey.Remove(key, out var lease) && _keysByLease.TryGetValue(lease, out var keys))
+            if (_leaseByKey.Remove(key, out var lease))
             {
-                keys.Remove(key);
+                Unbind(lease);
             }
         }
     }
@@ -121,9 +125,8 @@ internal sealed class LeasePool(int maxKeysPerLease)
         {
             foreach (var key in _leaseByKey.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToArray())
             {
-                var lease = _leaseByKey[key];
-                _leaseByKey.Remove(key);
-                _keysByLease[lease].Remove(key);
+                _leaseByKey.Remove(key, out var lease);
+                Unbind(lease);
             }
         }
     }
@@ -133,9 +136,17 @@ internal sealed class LeasePool(int maxKeysPerLease)
     {
         lock (_gate)
         {
-            if (!_keysByLease.Remove(lease, out var keys))
+            if (!_keyCounts.Remove(lease))
             {
                 return [];
+            }
+            var keys = new List<string>();
+            foreach (var (key, bound) in _leaseByKey)
+            {
+                if (bound == lease)
+                {
+                    keys.Add(key);
+                }
             }
             foreach (var key in keys)
             {
@@ -151,7 +162,24 @@ internal sealed class LeasePool(int maxKeysPerLease)
 
     private void Bind(string key, long lease)
     {
-        _leaseByKey[key] = lease;
-        _keysByLease[lease].Add(key);
+        ref var bound = ref CollectionsMarshal.GetValueRefOrAddDefault(_leaseByKey, key, out var existed);
+        if (existed)
+        {
+            if (bound == lease)
+            {
+                return;
+            }
+            Unbind(bound);
+        }
+        bound = lease;
+        CollectionsMarshal.GetValueRefOrAddDefault(_keyCounts, lease, out _)++;
+    }
+
+    private void Unbind(long lease)
+    {
+        if (_keyCounts.TryGetValue(lease, out var count))
+        {
+            _keyCounts[lease] = count - 1;
+        }
     }
 }
