@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -65,9 +66,8 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             foreach (var (key, value) in file.Objects)
             {
                 // Later files win on duplicates, as in every later rescan.
-                if (!current.TryGetValue(key, out var old) || old.Content != value.Content)
+                if (Replace(current, key, value))
                 {
-                    current[key] = value;
                     yield return new ObjectEvent(ObjectEventType.Upsert, value.Object);
                 }
             }
@@ -95,6 +95,18 @@ public sealed partial class ManifestDirectorySource : IObjectSource
                 yield return change;
             }
         }
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> (one lookup); false when its content was there already.</summary>
+    private static bool Replace(Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)> objects, ManifestObjectKey key, (IKubeObject Object, UInt128 Content) value)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(objects, key, out var existed);
+        if (existed && slot.Content == value.Content)
+        {
+            return false;
+        }
+        slot = value;
+        return true;
     }
 
     /// <summary>
@@ -361,7 +373,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         {
             return true;
         }
-        found = key with { Namespace = "default" };
+        found = key.WithNamespace("default");
         return key.Namespace.Length == 0 && previous.Objects.TryGetValue(found, out last);
     }
 

@@ -21,4 +21,7 @@ internal sealed partial class KvStore
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Lease-loss handler failed")]
     private partial void LogHandlerFailed(Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Granting the next lease ahead failed ({Reason}); the write that needs it grants it")]
+    private partial void LogSpareGrantFailed(string reason);
 }

@@ -17,6 +17,10 @@ internal sealed partial class KvStore : IKvStore
     private readonly Lock _handlersGate = new();
     private readonly List<Action<IReadOnlyList<string>>> _leaseLostHandlers = [];
     private Task? _keepAlive;
+    // The next lease, granted in the background once the newest is half full, so a batch crossing the boundary finds it
+    // ready instead of waiting for a grant (a consensus round behind every write in flight).
+    private Task _spareGrant = Task.CompletedTask;
+    private int _spareGranting;
     private bool _connected = true;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
@@ -90,10 +94,10 @@ internal sealed partial class KvStore : IKvStore
         {
             var operations = new TxnOperation[writes.Count];
             var assigned = new long[writes.Count];
-            if (withLease)
+            // Most keys join an existing lease, all under one lock: only a new lease needs the asynchronous grant.
+            if (withLease && _leases.TryAssign(writes, assigned))
             {
-                // Most keys join an existing lease, all under one lock: only a new lease needs the asynchronous grant.
-                _leases.TryAssign(writes, assigned);
+                GrantSpareLease();
             }
             var leases = new HashSet<long>();
             for (var i = 0; i < writes.Count; i++)
@@ -296,6 +300,7 @@ internal sealed partial class KvStore : IKvStore
         {
             await _keepAlive;
         }
+        await Volatile.Read(ref _spareGrant);
         _stopping.Dispose();
         _grantGate.Dispose();
     }
@@ -341,18 +346,68 @@ internal sealed partial class KvStore : IKvStore
             var grant = await TrackAsync(() => _backend.LeaseGrantAsync(_options.LeaseTtl, cancellationToken));
             _leases.AddLease(grant.Id, key);
             LogLeaseGranted(grant.Id, grant.Ttl);
-            if (_keepAlive is null)
-            {
-                // The timer exists before this call returns, so renewals count from the first grant.
-                // etcd clients renew at a third of the TTL, leaving two chances before expiry.
-                var timer = new PeriodicTimer(_options.LeaseTtl / 3, _time);
-                _keepAlive = Task.Run(() => KeepAliveLoopAsync(timer, _stopping.Token), CancellationToken.None);
-            }
+            StartKeepAlive();
             return grant.Id;
         }
         finally
         {
             _grantGate.Release();
+        }
+    }
+
+    /// <summary>Grants the spare lease the pool asked for, unless a grant of one is under way already.</summary>
+    private void GrantSpareLease()
+    {
+        if (Interlocked.Exchange(ref _spareGranting, 1) != 0)
+        {
+            return;
+        }
+        Volatile.Write(ref _spareGrant, Task.Run(GrantSpareLeaseAsync, CancellationToken.None));
+    }
+
+    private async Task GrantSpareLeaseAsync()
+    {
+        try
+        {
+            await _grantGate.WaitAsync(_stopping.Token);
+            try
+            {
+                if (_leases.WantsSpare)
+                {
+                    var grant = await TrackAsync(() => _backend.LeaseGrantAsync(_options.LeaseTtl, _stopping.Token));
+                    _leases.AddSpare(grant.Id);
+                    LogLeaseGranted(grant.Id, grant.Ttl);
+                    StartKeepAlive();
+                }
+            }
+            finally
+            {
+                _grantGate.Release();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing lost: the batch that fills the newest lease grants the next one itself.
+            if (!_stopping.IsCancellationRequested)
+            {
+                LogSpareGrantFailed(e.Message);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _spareGranting, 0);
+        }
+    }
+
+    /// <summary>Starts renewing the leases with the first one granted (called under the grant gate).</summary>
+    private void StartKeepAlive()
+    {
+        if (_keepAlive is null)
+        {
+            // The timer exists before the grant's caller goes on, so renewals count from the first grant.
+            // etcd clients renew at a third of the TTL, leaving two chances before expiry.
+            var timer = new PeriodicTimer(_options.LeaseTtl / 3, _time);
+            _keepAlive = Task.Run(() => KeepAliveLoopAsync(timer, _stopping.Token), CancellationToken.None);
         }
     }
 

@@ -14,6 +14,8 @@ internal sealed class LeasePool(int maxKeysPerLease)
     private readonly Dictionary<long, int> _keyCounts = [];
     private readonly Dictionary<string, long> _leaseByKey = new(StringComparer.Ordinal);
     private long _newest;
+    // Granted ahead for the keys that come after the newest lease is full; 0 while none is.
+    private long _spare;
 
     public int LeaseCount
     {
@@ -54,7 +56,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
             {
                 return existing;
             }
-            if (_newest != 0 && _keyCounts[_newest] < maxKeysPerLease)
+            if (HasRoom())
             {
                 Bind(key, _newest);
                 return _newest;
@@ -64,10 +66,25 @@ internal sealed class LeasePool(int maxKeysPerLease)
     }
 
     /// <summary>
-    /// <see cref="TryAssign(string)"/> for every put of a batch under one lock (deletes get 0); a slot left 0 for a
-    /// put needs a new lease.
+    /// True when the newest lease is half full and no spare is granted: the time to grant the next lease, so the keys
+    /// after it find one ready.
     /// </summary>
-    public void TryAssign(IReadOnlyList<KvWrite> writes, Span<long> leases)
+    public bool WantsSpare
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return SpareDue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TryAssign(string)"/> for every put of a batch under one lock (deletes get 0); a slot left 0 for a
+    /// put needs a new lease. Returns <see cref="WantsSpare"/> as it stands afterwards.
+    /// </summary>
+    public bool TryAssign(IReadOnlyList<KvWrite> writes, Span<long> leases)
     {
         lock (_gate)
         {
@@ -82,7 +99,7 @@ internal sealed class LeasePool(int maxKeysPerLease)
                 {
                     leases[i] = existing;
                 }
-                else if (_newest != 0 && _keyCounts[_newest] < maxKeysPerLease)
+                else if (HasRoom())
                 {
                     Bind(write.Key, _newest);
                     leases[i] = _newest;
@@ -91,6 +108,24 @@ internal sealed class LeasePool(int maxKeysPerLease)
                 {
                     leases[i] = 0;
                 }
+            }
+            return SpareDue();
+        }
+    }
+
+    /// <summary>Registers a lease granted ahead: new keys join it once the newest is full (at once if there is none).</summary>
+    public void AddSpare(long lease)
+    {
+        lock (_gate)
+        {
+            _keyCounts[lease] = 0;
+            if (_newest == 0)
+            {
+                _newest = lease;
+            }
+            else
+            {
+                _spare = lease;
             }
         }
     }
@@ -156,9 +191,31 @@ internal sealed class LeasePool(int maxKeysPerLease)
             {
                 _newest = 0;
             }
+            if (_spare == lease)
+            {
+                _spare = 0;
+            }
             return [.. keys.Order(StringComparer.Ordinal)];
         }
     }
+
+    /// <summary>Whether the newest lease takes another key, moving on to the spare when it is full.</summary>
+    private bool HasRoom()
+    {
+        if (_newest != 0 && _keyCounts[_newest] < maxKeysPerLease)
+        {
+            return true;
+        }
+        if (_spare == 0)
+        {
+            return false;
+        }
+        _newest = _spare;
+        _spare = 0;
+        return true;
+    }
+
+    private bool SpareDue() => _newest != 0 && _spare == 0 && _keyCounts[_newest] * 2 >= maxKeysPerLease;
 
     private void Bind(string key, long lease)
     {

@@ -77,4 +77,40 @@ public sealed class LeasePoolTests
         pool.TryAssign("x/2").Should().Be(10, "the prefix's key left room on the lease");
         pool.Lose(10).Should().Equal("x/2", "y/1");
     }
+
+    [Fact]
+    public void Spare_AskedForAtHalfFull_TakesOverWhenTheNewestIsFull()
+    {
+        var pool = new LeasePool(maxKeysPerLease: 4);
+        pool.AddLease(10, "a");
+        pool.WantsSpare.Should().BeFalse("one of four keys");
+        var leases = new long[1];
+        pool.TryAssign([new KvWrite("b", new byte[] { 1 })], leases).Should().BeTrue("two of four keys: time to grant the next");
+        leases[0].Should().Be(10);
+
+        pool.AddSpare(11);
+
+        pool.WantsSpare.Should().BeFalse("a spare is there");
+        pool.TryAssign("c").Should().Be(10);
+        pool.TryAssign("d").Should().Be(10);
+        pool.TryAssign("e").Should().Be(11, "lease 10 is full and the spare takes over without a grant");
+        pool.WantsSpare.Should().BeFalse("one of four keys on the new newest");
+        pool.Leases().Should().BeEquivalentTo([10L, 11L]);
+    }
+
+    [Fact]
+    public void Spare_Lost_IsForgottenAndWithoutNewestItBecomesTheNewest()
+    {
+        var pool = new LeasePool(maxKeysPerLease: 2);
+        pool.AddLease(10, "a");
+        pool.AddSpare(11);
+        pool.Lose(11).Should().BeEmpty();
+        pool.TryAssign("b").Should().Be(10);
+        pool.TryAssign("c").Should().Be(0, "the spare was lost");
+
+        pool.Lose(10);
+        pool.AddSpare(12);
+
+        pool.TryAssign("c").Should().Be(12, "with no newest lease a spare is used at once");
+    }
 }
