@@ -105,6 +105,29 @@ public sealed class ManifestDirectorySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task WatchAsync_SameObjectInTwoFiles_LaterFileLetsGo_EarlierVersionComesBack()
+    {
+        Write("a.yaml", Namespace("alpha", annotation: "clustermesh.cilium.io/global: \"false\""));
+        Write("b.yaml", Namespace("alpha", annotation: "clustermesh.cilium.io/global: \"true\""));
+        var source = new ManifestDirectorySource(_directory, TimeProvider.System, NullLogger<ManifestDirectorySource>.Instance, TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource(Patience);
+        await using var events = source.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        (await TakeAsync(events, 3)).Should().Equal("Upsert Namespace alpha", "Upsert Namespace alpha", "Synced");
+
+        Write("b.yaml", Namespace("beta"));
+        var back = new Dictionary<string, string?>();
+        while (back.Count < 2 && await events.MoveNextAsync())
+        {
+            events.Current.Type.Should().Be(ObjectEventType.Upsert);
+            back[events.Current.Item!.Metadata.Key] = events.Current.Item.Metadata.Annotations.GetValueOrDefault("clustermesh.cilium.io/global");
+        }
+        back.Should().BeEquivalentTo(new Dictionary<string, string?> { ["alpha"] = "false", ["beta"] = null }, "a.yaml's alpha is the one left");
+
+        File.Delete(Path.Combine(_directory, "a.yaml"));
+        (await TakeAsync(events, 1)).Should().Equal("Delete Namespace alpha");
+    }
+
+    [Fact]
     public async Task WatchAsync_NoInotifyInstancesLeft_SyncsAndFollowsChangesByRescanning()
     {
         Write("a.yaml", Namespace("alpha"));

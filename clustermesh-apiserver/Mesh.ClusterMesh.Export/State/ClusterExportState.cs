@@ -30,6 +30,8 @@ public sealed class ClusterExportState
     private readonly Dictionary<string, ServiceExport> _exports = new(StringComparer.Ordinal);
     // One map per resource (indexed by the enum): plain string keys hash far faster than (resource, name) tuples.
     private readonly Dictionary<string, byte[]>[] _exported = [.. Enum.GetValues<CiliumResource>().Select(_ => new Dictionary<string, byte[]>(StringComparer.Ordinal))];
+    // The endpoint the current event stored, while its entries are recomputed.
+    private CiliumEndpoint? _applied;
     // Reused by every event: most touch one key, and a fresh set of sets per event was most of the garbage made here.
     private Affected _affected = new();
 
@@ -63,6 +65,7 @@ public sealed class ClusterExportState
         }
         var upsert = change.Type == ObjectEventType.Upsert;
         var affected = _affected;
+        _applied = null;
         switch (item)
         {
             case KubeNamespace ns:
@@ -94,6 +97,7 @@ public sealed class ClusterExportState
                 break;
         }
         Recompute(affected, changes);
+        _applied = null;
         if (!affected.TryClear())
         {
             // A namespace event touched thousands of keys: clearing sets that large on every later event would cost
@@ -134,9 +138,21 @@ public sealed class ClusterExportState
     private void ApplyEndpoint(CiliumEndpoint endpoint, bool upsert, Affected affected)
     {
         var key = new EndpointKey(endpoint.Metadata.Namespace, endpoint.Metadata.Name);
-        var before = _endpoints.TryGetValue(key, out var old) ? AddressesOf(old) : [];
+        CiliumEndpoint? old;
+        if (upsert)
+        {
+            // One lookup for the version before and the new one in its place.
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_endpoints, key, out _);
+            old = slot;
+            slot = endpoint;
+            _applied = endpoint;
+        }
+        else
+        {
+            _endpoints.Remove(key, out old);
+        }
+        var before = old is null ? [] : AddressesOf(old);
         var after = upsert ? AddressesOf(endpoint) : [];
-        Set(_endpoints, key, endpoint, upsert);
         foreach (var address in before)
         {
             if (Array.IndexOf(after, address) < 0)
@@ -270,7 +286,11 @@ public sealed class ClusterExportState
         }
         foreach (var key in claims)
         {
-            if (_endpoints.TryGetValue(key, out var endpoint) && IsGlobal(endpoint.Metadata.Namespace))
+            // Nearly always the endpoint this event applied claims its own addresses: no lookup for it.
+            var endpoint = _applied is { } applied && applied.Metadata.Name == key.Name && applied.Metadata.Namespace == key.Namespace
+                ? applied
+                : _endpoints.GetValueOrDefault(key);
+            if (endpoint is not null && IsGlobal(endpoint.Metadata.Namespace))
             {
                 return CiliumConverters.EndpointValue(endpoint, ip);
             }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -49,12 +48,13 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             throw new DirectoryNotFoundException($"manifest directory '{_directory}' does not exist");
         }
         var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
-        var current = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>();
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var watcher = TryWatch(changed.Writer);
 
         // The first listing streams: each file's objects go out as soon as it and the files before it are parsed,
-        // so a consumer starts on them while the rest is still being read.
+        // so a consumer starts on them while the rest is still being read. An object in several files goes out once
+        // per file, in file order, so the last file's wins as in every rescan; the merged set rescans compare against
+        // is put together at the first rescan, not while a large cluster bootstraps.
         var initial = LoadInOrder(ManifestPaths(), cancellationToken);
         foreach (var (path, load) in initial)
         {
@@ -63,16 +63,13 @@ public sealed partial class ManifestDirectorySource : IObjectSource
                 continue;
             }
             files[path] = file;
-            foreach (var (key, value) in file.Objects)
+            foreach (var (_, value) in file.Objects)
             {
-                // Later files win on duplicates, as in every later rescan.
-                if (Replace(current, key, value))
-                {
-                    yield return new ObjectEvent(ObjectEventType.Upsert, value.Object);
-                }
+                yield return new ObjectEvent(ObjectEventType.Upsert, value.Object);
             }
         }
         yield return ObjectEvent.Synced;
+        Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>? current = null;
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -90,6 +87,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             {
                 yield break;
             }
+            current ??= Merged(files, files.Keys.Order(StringComparer.Ordinal));
             foreach (var change in Rescan(files, current))
             {
                 yield return change;
@@ -97,16 +95,21 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         }
     }
 
-    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> (one lookup); false when its content was there already.</summary>
-    private static bool Replace(Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)> objects, ManifestObjectKey key, (IKubeObject Object, UInt128 Content) value)
+    /// <summary>Every file's objects in one set; later files win on duplicates (sorted order), as kubectl apply of a directory would leave them.</summary>
+    private static Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)> Merged(Dictionary<string, ManifestFile> files, IEnumerable<string> paths)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(objects, key, out var existed);
-        if (existed && slot.Content == value.Content)
+        var merged = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>();
+        foreach (var path in paths)
         {
-            return false;
+            if (files.TryGetValue(path, out var file))
+            {
+                foreach (var (key, value) in file.Objects)
+                {
+                    merged[key] = value;
+                }
+            }
         }
-        slot = value;
-        return true;
+        return merged;
     }
 
     /// <summary>
@@ -205,18 +208,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
             }
         }
 
-        // Later files win on duplicates (sorted order), as kubectl apply of a directory would leave them.
-        var next = new Dictionary<ManifestObjectKey, (IKubeObject Object, UInt128 Content)>();
-        foreach (var path in present)
-        {
-            if (files.TryGetValue(path, out var file))
-            {
-                foreach (var (key, value) in file.Objects)
-                {
-                    next[key] = value;
-                }
-            }
-        }
+        var next = Merged(files, present);
         var events = new List<ObjectEvent>();
         foreach (var (key, (obj, _)) in current)
         {
