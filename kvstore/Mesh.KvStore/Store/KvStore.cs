@@ -296,11 +296,12 @@ internal sealed partial class KvStore : IKvStore
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        // The spare grant first: it may be what starts the keep-alive loop.
+        await Volatile.Read(ref _spareGrant);
         if (_keepAlive is not null)
         {
             await _keepAlive;
         }
-        await Volatile.Read(ref _spareGrant);
         _stopping.Dispose();
         _grantGate.Dispose();
     }
