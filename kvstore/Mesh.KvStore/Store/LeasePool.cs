@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Mesh.KvStore.Store;
 
 /// <summary>
-/// Which lease each leased key is bound to. New keys join the newest lease until it holds the maximum, then a new
-/// lease is granted; a key written again keeps its lease. Pure bookkeeping: granting is the caller's.
+/// Which lease each leased key is bound to. New keys join the newest lease until it holds the maximum, then the spare
+/// granted ahead (asked for once the newest is half full) or else a lease granted there and then; a key written again
+/// keeps its lease. Pure bookkeeping: granting is the caller's.
 /// </summary>
 internal sealed class LeasePool(int maxKeysPerLease)
 {
