@@ -30,7 +30,7 @@ public sealed class ClusterExportState
     private readonly Dictionary<string, ServiceExport> _exports = new(StringComparer.Ordinal);
     // One map per resource (indexed by the enum): plain string keys hash far faster than (resource, name) tuples.
     private readonly Dictionary<string, byte[]>[] _exported = [.. Enum.GetValues<CiliumResource>().Select(_ => new Dictionary<string, byte[]>(StringComparer.Ordinal))];
-    // The endpoint the current event stored, while its entries are recomputed.
+    // The endpoint the current event stored, while its entries are recomputed (reset as each event starts).
     private CiliumEndpoint? _applied;
     // Reused by every event: most touch one key, and a fresh set of sets per event was most of the garbage made here.
     private Affected _affected = new();
@@ -97,7 +97,6 @@ public sealed class ClusterExportState
                 break;
         }
         Recompute(affected, changes);
-        _applied = null;
         if (!affected.TryClear())
         {
             // A namespace event touched thousands of keys: clearing sets that large on every later event would cost
@@ -106,8 +105,7 @@ public sealed class ClusterExportState
         }
     }
 
-    private static void Set<TKey, T>(Dictionary<TKey, T> map, TKey key, T value, bool upsert)
-        where TKey : notnull
+    private static void Set<T>(Dictionary<string, T> map, string key, T value, bool upsert)
     {
         if (upsert)
         {

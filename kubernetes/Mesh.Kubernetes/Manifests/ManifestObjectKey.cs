@@ -36,6 +36,4 @@ internal readonly struct ManifestObjectKey : IEquatable<ManifestObjectKey>
     public override bool Equals(object? obj) => obj is ManifestObjectKey other && Equals(other);
 
     public override int GetHashCode() => _hash;
-
-    public override string ToString() => Namespace.Length == 0 ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
 }

@@ -88,16 +88,11 @@ internal static class BulkObjectReader
             }
             else if (reader.ValueTextEquals("status"u8) && seen.First(3))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    continue;
-                }
-                if (!ReadStatus(ref reader, ref status))
+                if (!TryStart(ref reader, JsonTokenType.StartObject, out var present) || (present && !ReadStatus(ref reader, ref status)))
                 {
                     return null;
                 }
-                hasStatus = true;
+                hasStatus = present;
             }
             else if (reader.ValueTextEquals("security-labels"u8) && seen.First(4))
             {
@@ -245,13 +240,9 @@ internal static class BulkObjectReader
         public string[] IdentityLabels = [];
     }
 
-    /// <summary>A CiliumEndpoint's status (the reader on its start); null when it needs the general reader.</summary>
+    /// <summary>A CiliumEndpoint's status (the reader on its start); false when it needs the general reader.</summary>
     private static bool ReadStatus(ref Utf8JsonReader reader, ref Status status)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
         Seen seen = default;
         while (Next(ref reader))
         {
@@ -271,14 +262,13 @@ internal static class BulkObjectReader
             }
             else if (reader.ValueTextEquals("encryption"u8) && seen.First(2))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    continue;
-                }
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (!TryStart(ref reader, JsonTokenType.StartObject, out var present))
                 {
                     return false;
+                }
+                if (!present)
+                {
+                    continue;
                 }
                 Seen inner = default;
                 while (Next(ref reader))
@@ -329,14 +319,13 @@ internal static class BulkObjectReader
 
     private static bool ReadIdentity(ref Utf8JsonReader reader, ref Status status)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!TryStart(ref reader, JsonTokenType.StartObject, out var given))
         {
             return false;
+        }
+        if (!given)
+        {
+            return true;
         }
         Seen seen = default;
         while (Next(ref reader))
@@ -351,14 +340,13 @@ internal static class BulkObjectReader
             }
             else if (reader.ValueTextEquals("labels"u8) && seen.First(1))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    continue;
-                }
-                if (reader.TokenType != JsonTokenType.StartArray)
+                if (!TryStart(ref reader, JsonTokenType.StartArray, out var present))
                 {
                     return false;
+                }
+                if (!present)
+                {
+                    continue;
                 }
                 var labels = new List<string>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -381,28 +369,26 @@ internal static class BulkObjectReader
 
     private static bool ReadNetworking(ref Utf8JsonReader reader, ref Status status)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!TryStart(ref reader, JsonTokenType.StartObject, out var given))
         {
             return false;
+        }
+        if (!given)
+        {
+            return true;
         }
         Seen seen = default;
         while (Next(ref reader))
         {
             if (reader.ValueTextEquals("addressing"u8) && seen.First(0))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    continue;
-                }
-                if (reader.TokenType != JsonTokenType.StartArray)
+                if (!TryStart(ref reader, JsonTokenType.StartArray, out var present))
                 {
                     return false;
+                }
+                if (!present)
+                {
+                    continue;
                 }
                 // Nearly every pod has one pair: no list for it.
                 EndpointAddressPair? only = null;
@@ -466,14 +452,13 @@ internal static class BulkObjectReader
 
     private static bool ReadNamedPorts(ref Utf8JsonReader reader, ref Status status)
     {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!TryStart(ref reader, JsonTokenType.StartArray, out var given))
         {
             return false;
+        }
+        if (!given)
+        {
+            return true;
         }
         var ports = new List<NamedPortSpec>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -517,6 +502,17 @@ internal static class BulkObjectReader
         }
         status.NamedPorts = [.. ports];
         return true;
+    }
+
+    /// <summary>
+    /// Reads the next value's first token: true when it opens the expected object or array (<paramref name="present"/>)
+    /// or is null (absent, as the general reader takes it); false for anything else, which the general reader words.
+    /// </summary>
+    private static bool TryStart(ref Utf8JsonReader reader, JsonTokenType start, out bool present)
+    {
+        reader.Read();
+        present = reader.TokenType == start;
+        return present || reader.TokenType == JsonTokenType.Null;
     }
 
     /// <summary>The next value as <see cref="JsonFields.String"/> reads it: null as empty, a number as its text; false for anything else.</summary>
