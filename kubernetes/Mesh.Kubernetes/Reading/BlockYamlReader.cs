@@ -22,7 +22,8 @@ internal static class BlockYamlReader
         {
             return null;
         }
-        using var reader = new Reader(yaml);
+        // Not a using declaration: that would make the reader a read-only local, and its methods would run on copies.
+        var reader = new Reader(yaml.Span);
         try
         {
             return reader.Documents();
@@ -35,6 +36,10 @@ internal static class BlockYamlReader
         {
             // Input shaped in a way this reader did not foresee: the full parser decides what it means.
             return null;
+        }
+        finally
+        {
+            reader.Dispose();
         }
     }
 
@@ -101,22 +106,21 @@ internal static class BlockYamlReader
         public int Content;
     }
 
-    private sealed class Reader : IDisposable
+    private ref struct Reader
     {
         // Deeper documents are left to the full parser (and JSON documents stop at 64 levels anyway).
         private const int MaxDepth = MaxJsonDepth;
 
-        private readonly ReadOnlyMemory<char> _text;
+        private readonly ReadOnlySpan<char> _text;
         // Pooled: a file of 100k endpoints has a million lines.
         private Line[] _lines;
         private readonly int _lineCount;
         private int _current;
         private int _documentEnd;
 
-        public Reader(ReadOnlyMemory<char> memory)
+        public Reader(ReadOnlySpan<char> text)
         {
-            _text = memory;
-            var text = memory.Span;
+            _text = text;
             _lines = ArrayPool<Line>.Shared.Rent(text.Count('\n') + 1);
             var start = 0;
             while (start < text.Length)
@@ -185,7 +189,7 @@ internal static class BlockYamlReader
         private bool IsDocumentMarker(int index)
         {
             var line = _lines[index];
-            var text = _text.Span.Slice(line.Start, line.End - line.Start);
+            var text = _text.Slice(line.Start, line.End - line.Start);
             if (text.StartsWith("%") || text.StartsWith("..."))
             {
                 throw new OutsideSubsetException();
@@ -229,7 +233,7 @@ internal static class BlockYamlReader
             while (_current < _documentEnd)
             {
                 var line = _lines[_current];
-                if (line.Content < line.End && _text.Span[line.Content] != '#')
+                if (line.Content < line.End && _text[line.Content] != '#')
                 {
                     return true;
                 }
@@ -240,7 +244,7 @@ internal static class BlockYamlReader
 
         private int Indent(int index) => _lines[index].Content - _lines[index].Start;
 
-        private ReadOnlySpan<char> Rest(int index) => _text.Span.Slice(_lines[index].Content, _lines[index].End - _lines[index].Content);
+        private ReadOnlySpan<char> Rest(int index) => _text.Slice(_lines[index].Content, _lines[index].End - _lines[index].Content);
 
         private bool IsSequenceItem(int index)
         {
@@ -283,11 +287,11 @@ internal static class BlockYamlReader
             {
                 var line = _lines[_current];
                 var item = line.Content + 1;
-                while (item < line.End && _text.Span[item] == ' ')
+                while (item < line.End && _text[item] == ' ')
                 {
                     item++;
                 }
-                if (item == line.End || _text.Span[item] == '#')
+                if (item == line.End || _text[item] == '#')
                 {
                     // "-" alone: the item is the following, more indented block, or null.
                     _current++;
@@ -301,7 +305,7 @@ internal static class BlockYamlReader
                     }
                     continue;
                 }
-                if (_text.Span[item] is '|' or '>')
+                if (_text[item] is '|' or '>')
                 {
                     ReadBlockScalar(writer, item, indent);
                     continue;
@@ -592,7 +596,7 @@ internal static class BlockYamlReader
         private void ReadBlockScalar(Utf8JsonWriter writer, int header, int parentIndent)
         {
             var line = _lines[_current];
-            var headerText = _text.Span.Slice(header, line.End - header);
+            var headerText = _text.Slice(header, line.End - header);
             var chomping = headerText.Length > 1 ? headerText[1] : ' ';
             if (headerText[0] != '|' || chomping is not (' ' or '-' or '+'))
             {
@@ -631,10 +635,10 @@ internal static class BlockYamlReader
                 {
                     break;
                 }
-                value.Append('\n', breaks).Append(_text.Span.Slice(candidate.Start + contentIndent, width - contentIndent));
+                value.Append('\n', breaks).Append(_text.Slice(candidate.Start + contentIndent, width - contentIndent));
                 breaks = 1;
             }
-            if (contentIndent <= parentIndent || (last == _lineCount && !_text.Span.EndsWith('\n')))
+            if (contentIndent <= parentIndent || (last == _lineCount && !_text.EndsWith('\n')))
             {
                 // No content, or content ending without a line break: the chomping rules' corner cases.
                 throw new OutsideSubsetException();
