@@ -189,6 +189,11 @@ internal static class BlockYamlReader
         private bool IsDocumentMarker(int index)
         {
             var line = _lines[index];
+            // Every line is asked: most start with neither of the markers' characters.
+            if (line.Start == line.End || _text[line.Start] is not ('%' or '.' or '-'))
+            {
+                return false;
+            }
             var text = _text.Slice(line.Start, line.End - line.Start);
             if (text.StartsWith("%") || text.StartsWith("..."))
             {
@@ -405,6 +410,12 @@ internal static class BlockYamlReader
             }
             for (var i = 1; i < rest.Length; i++)
             {
+                var found = rest[i..].IndexOfAny(':', '#');
+                if (found < 0)
+                {
+                    return -1;
+                }
+                i += found;
                 if (rest[i] == '#' && rest[i - 1] == ' ')
                 {
                     return -1;
@@ -450,6 +461,12 @@ internal static class BlockYamlReader
             var end = text.Length;
             for (var i = 1; i < text.Length; i++)
             {
+                var found = text[i..].IndexOfAny(':', '#');
+                if (found < 0)
+                {
+                    break;
+                }
+                i += found;
                 if (text[i] == '#' && text[i - 1] == ' ')
                 {
                     end = i;
