@@ -184,6 +184,31 @@ public sealed class ClusterExportStateTests
     }
 
     [Fact]
+    public void Addresses_CountsAndLookupsFollowNamespaceAndDeletes()
+    {
+        Upsert(Endpoint("a", "ns", 70000, "10.0.0.1", "172.18.0.2"));
+        Upsert(Endpoint("b", "other", 70001, "10.0.0.2", "172.18.0.2"));
+        var ips = _state.ExportedOf(CiliumResource.Ips);
+        ips.Count.Should().Be(2);
+        _state.ExportedCount.Should().Be(2);
+
+        Upsert(Namespace("ns", global: "false"));
+        ips.Count.Should().Be(1);
+        ips.ContainsKey("10.0.0.1").Should().BeFalse("its namespace is no longer global");
+        ips.Invoking(i => i["10.0.0.1"]).Should().Throw<KeyNotFoundException>();
+
+        var back = Upsert(Namespace("ns", global: "true"));
+        back.Should().ContainSingle().Which.Name.Should().Be("10.0.0.1", "the address is still claimed and comes back");
+        ips.Keys.Should().BeEquivalentTo(["10.0.0.1", "10.0.0.2"]);
+
+        Delete(Endpoint("a", "ns", 70000, "10.0.0.1", "172.18.0.2"));
+        Delete(Endpoint("b", "other", 70001, "10.0.0.2", "172.18.0.2"));
+        ips.Count.Should().Be(0);
+        ips.Should().BeEmpty();
+        _state.ExportedCount.Should().Be(0);
+    }
+
+    [Fact]
     public void DefaultGlobalNamespaceOff_OnlyAnnotatedNamespacesExport()
     {
         var state = new ClusterExportState(new ExportOptions("c1", 1, DefaultGlobalNamespace: false));

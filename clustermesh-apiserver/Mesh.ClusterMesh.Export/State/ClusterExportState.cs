@@ -22,26 +22,37 @@ public sealed class ClusterExportState
     // By namespace and name as a pair: a joined "namespace/name" string per endpoint was 100k more strings to make and
     // keep. What an endpoint claimed before is worked out again from its last version when it changes or goes.
     private readonly Dictionary<EndpointKey, CiliumEndpoint> _endpoints = [];
-    private readonly Dictionary<string, IpClaims> _ipClaims = new(StringComparer.Ordinal);
+    // One entry per address: the endpoints claiming it and what is exported for it. One table of 100k entries, where
+    // claims and exported values apart were two, each looked up and grown for every endpoint.
+    private readonly Dictionary<string, IpEntry> _ips = new(StringComparer.Ordinal);
+    private int _exportedIps;
     private readonly Dictionary<string, CiliumNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KubeService> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, EndpointSlice>> _slicesByService = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _serviceOfSlice = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServiceExport> _exports = new(StringComparer.Ordinal);
     // One map per resource (indexed by the enum): plain string keys hash far faster than (resource, name) tuples.
+    // The addresses' exported values live in _ips instead: their map here stays empty.
     private readonly Dictionary<string, byte[]>[] _exported = [.. Enum.GetValues<CiliumResource>().Select(_ => new Dictionary<string, byte[]>(StringComparer.Ordinal))];
     // The endpoint the current event stored, while its entries are recomputed (reset as each event starts).
     private CiliumEndpoint? _applied;
     // Reused by every event: most touch one key, and a fresh set of sets per event was most of the garbage made here.
     private Affected _affected = new();
 
-    public ClusterExportState(ExportOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+    public ClusterExportState(ExportOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _exportedIpsView = new ExportedIps(this);
+    }
+
+    private readonly ExportedIps _exportedIpsView;
 
     /// <summary>What is currently exported of one resource, by name.</summary>
-    public IReadOnlyDictionary<string, byte[]> ExportedOf(CiliumResource resource) => _exported[(int)resource];
+    public IReadOnlyDictionary<string, byte[]> ExportedOf(CiliumResource resource) =>
+        resource == CiliumResource.Ips ? _exportedIpsView : _exported[(int)resource];
 
     /// <summary>How many entries are exported, all resources together.</summary>
-    public int ExportedCount => _exported.Sum(e => e.Count);
+    public int ExportedCount => _exported.Sum(e => e.Count) + _exportedIps;
 
     /// <summary>Applies one event and returns the kvstore changes it causes (Synced causes none).</summary>
     public IReadOnlyList<ExportChange> Apply(ObjectEvent change)
@@ -151,14 +162,16 @@ public sealed class ClusterExportState
         }
         var before = old is null ? [] : AddressesOf(old);
         var after = upsert ? AddressesOf(endpoint) : [];
+        // An address no one claims any more keeps its entry until its recompute (every address here is one) has
+        // deleted what was exported for it.
         foreach (var address in before)
         {
             if (Array.IndexOf(after, address) < 0)
             {
-                ref var claims = ref CollectionsMarshal.GetValueRefOrNullRef(_ipClaims, address);
-                if (!Unsafe.IsNullRef(ref claims) && claims.Remove(key) && claims.IsEmpty)
+                ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_ips, address);
+                if (!Unsafe.IsNullRef(ref entry))
                 {
-                    _ipClaims.Remove(address);
+                    entry.Claims.Remove(key);
                 }
             }
             affected.Ips.Add(address);
@@ -166,7 +179,7 @@ public sealed class ClusterExportState
         foreach (var address in after)
         {
             // The first endpoint to claim an address stays its primary writer until it lets go.
-            CollectionsMarshal.GetValueRefOrAddDefault(_ipClaims, address, out _).Add(key);
+            CollectionsMarshal.GetValueRefOrAddDefault(_ips, address, out _).Claims.Add(key);
             affected.Ips.Add(address);
         }
     }
@@ -247,7 +260,7 @@ public sealed class ClusterExportState
         }
         foreach (var ip in affected.IpsOrNone)
         {
-            Diff(CiliumResource.Ips, ip, IpValue(ip), changes);
+            DiffIp(ip, changes);
         }
         foreach (var name in affected.NodesOrNone)
         {
@@ -276,12 +289,39 @@ public sealed class ClusterExportState
         }
     }
 
-    private byte[]? IpValue(string ip)
+    /// <summary>Diff for one address, in its entry of <see cref="_ips"/>; the entry goes once nothing claims or exports it.</summary>
+    private void DiffIp(string ip, List<ExportChange> changes)
     {
-        if (!_ipClaims.TryGetValue(ip, out var claims))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_ips, ip);
+        if (Unsafe.IsNullRef(ref entry))
         {
-            return null;
+            return;
         }
+        var value = IpValue(in entry.Claims, ip);
+        if (value is null)
+        {
+            if (entry.Exported is not null)
+            {
+                entry.Exported = null;
+                _exportedIps--;
+                changes.Add(new ExportChange(CiliumResource.Ips, ip, null));
+            }
+            if (entry.Claims.IsEmpty)
+            {
+                _ips.Remove(ip);
+            }
+            return;
+        }
+        if (entry.Exported is null || !entry.Exported.AsSpan().SequenceEqual(value))
+        {
+            _exportedIps += entry.Exported is null ? 1 : 0;
+            entry.Exported = value;
+            changes.Add(new ExportChange(CiliumResource.Ips, ip, value));
+        }
+    }
+
+    private byte[]? IpValue(in IpClaims claims, string ip)
+    {
         foreach (var key in claims)
         {
             // Nearly always the endpoint this event applied claims its own addresses: no lookup for it.
@@ -317,6 +357,46 @@ public sealed class ClusterExportState
 
     /// <summary>An endpoint's namespace and name.</summary>
     private readonly record struct EndpointKey(string Namespace, string Name);
+
+    /// <summary>One address: the endpoints claiming it and the value exported for it (null when none is).</summary>
+    private struct IpEntry
+    {
+        public IpClaims Claims;
+        public byte[]? Exported;
+    }
+
+    /// <summary>The exported addresses as a read-only map over <see cref="_ips"/>, for callers that ask by resource.</summary>
+    private sealed class ExportedIps(ClusterExportState state) : IReadOnlyDictionary<string, byte[]>
+    {
+        public int Count => state._exportedIps;
+
+        public byte[] this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"address {key} is not exported");
+
+        public IEnumerable<string> Keys => this.Select(e => e.Key);
+
+        public IEnumerable<byte[]> Values => this.Select(e => e.Value);
+
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out byte[] value)
+        {
+            value = state._ips.TryGetValue(key, out var entry) ? entry.Exported : null;
+            return value is not null;
+        }
+
+        public IEnumerator<KeyValuePair<string, byte[]>> GetEnumerator()
+        {
+            foreach (var (ip, entry) in state._ips)
+            {
+                if (entry.Exported is { } value)
+                {
+                    yield return new KeyValuePair<string, byte[]>(ip, value);
+                }
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>
     /// The endpoints claiming one address, first claimant first. Nearly every address has exactly one, which is kept
