@@ -26,6 +26,7 @@ public sealed class ClusterExportState
     // claims and exported values apart were two, each looked up and grown for every endpoint.
     private readonly Dictionary<string, IpEntry> _ips = new(StringComparer.Ordinal);
     private int _exportedIps;
+    private readonly ExportedIps _exportedIpsView;
     private readonly Dictionary<string, CiliumNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KubeService> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, EndpointSlice>> _slicesByService = new(StringComparer.Ordinal);
@@ -44,8 +45,6 @@ public sealed class ClusterExportState
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _exportedIpsView = new ExportedIps(this);
     }
-
-    private readonly ExportedIps _exportedIpsView;
 
     /// <summary>What is currently exported of one resource, by name.</summary>
     public IReadOnlyDictionary<string, byte[]> ExportedOf(CiliumResource resource) =>

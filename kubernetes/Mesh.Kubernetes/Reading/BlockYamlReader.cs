@@ -408,22 +408,32 @@ internal static class BlockYamlReader
             {
                 return -1;
             }
-            for (var i = 1; i < rest.Length; i++)
+            var stop = MappingColonOrComment(rest);
+            if (stop < 0 || rest[stop] == '#')
             {
-                var found = rest[i..].IndexOfAny(':', '#');
+                return -1;
+            }
+            // "x:: v" reads differently across parsers: left to the full one.
+            return rest[stop - 1] == ':' ? throw new OutsideSubsetException() : stop;
+        }
+
+        /// <summary>
+        /// In plain text after its first character: where the first ": " (or a colon ending the line) or " #" is, or -1.
+        /// The one ends a mapping key, the other starts a comment.
+        /// </summary>
+        private static int MappingColonOrComment(ReadOnlySpan<char> text)
+        {
+            for (var i = 1; i < text.Length; i++)
+            {
+                var found = text[i..].IndexOfAny(':', '#');
                 if (found < 0)
                 {
                     return -1;
                 }
                 i += found;
-                if (rest[i] == '#' && rest[i - 1] == ' ')
+                if ((text[i] == '#' && text[i - 1] == ' ') || (text[i] == ':' && (i + 1 == text.Length || text[i + 1] == ' ')))
                 {
-                    return -1;
-                }
-                if (rest[i] == ':' && (i + 1 == rest.Length || rest[i + 1] == ' '))
-                {
-                    // "x:: v" reads differently across parsers: left to the full one.
-                    return rest[i - 1] == ':' ? throw new OutsideSubsetException() : i;
+                    return i;
                 }
             }
             return -1;
@@ -458,26 +468,12 @@ internal static class BlockYamlReader
                 throw new OutsideSubsetException();
             }
             // A plain scalar runs to a comment or the end of the line; ": " inside would be a nested mapping, an error.
-            var end = text.Length;
-            for (var i = 1; i < text.Length; i++)
+            var stop = MappingColonOrComment(text);
+            if (stop >= 0 && text[stop] == ':')
             {
-                var found = text[i..].IndexOfAny(':', '#');
-                if (found < 0)
-                {
-                    break;
-                }
-                i += found;
-                if (text[i] == '#' && text[i - 1] == ' ')
-                {
-                    end = i;
-                    break;
-                }
-                if (text[i] == ':' && (i + 1 == text.Length || text[i + 1] == ' '))
-                {
-                    throw new OutsideSubsetException();
-                }
+                throw new OutsideSubsetException();
             }
-            var value = text[..end].TrimEnd(' ');
+            var value = text[..(stop < 0 ? text.Length : stop)].TrimEnd(' ');
             WritePlainScalar(writer, value);
             return value.Length;
         }
