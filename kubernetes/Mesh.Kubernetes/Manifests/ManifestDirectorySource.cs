@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -305,7 +304,7 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         YamlDocumentSet documents;
         try
         {
-            documents = YamlDocuments.ParseScoped(text);
+            documents = YamlDocuments.ParseScoped(text, readBulkKinds: true);
         }
         catch (YamlException e)
         {
@@ -320,11 +319,11 @@ public sealed partial class ManifestDirectorySource : IObjectSource
         {
             try
             {
-                // The bulk kinds straight from their JSON text; every other object (and every error) from the parsed document.
-                var json = documents.Json(i);
-                if ((BulkObjectReader.TryRead(json) ?? KubeObjectReader.Read(documents[i])) is { } obj)
+                // The bulk kinds straight from their YAML or their JSON text; every other object (and every error) from the
+                // parsed document.
+                if ((documents.ReadObject(i) ?? BulkObjectReader.TryRead(documents.Json(i)) ?? KubeObjectReader.Read(documents[i])) is { } obj)
                 {
-                    objects[ManifestObjectKey.Of(obj)] = (obj, XxHash128.HashToUInt128(json));
+                    objects[ManifestObjectKey.Of(obj)] = (obj, documents.Content(i));
                 }
             }
             catch (KubeObjectException e)

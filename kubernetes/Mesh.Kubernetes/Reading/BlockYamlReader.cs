@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Mesh.Kubernetes.Reading;
@@ -10,13 +12,18 @@ namespace Mesh.Kubernetes.Reading;
 /// (anchors, tags, folded or multi-line scalars, directives, tabs, CR line ends...) makes it give up so the full YAML
 /// parser reads the text instead; what it does read comes out exactly as the full parser's JSON.
 /// </summary>
-internal static class BlockYamlReader
+internal static partial class BlockYamlReader
 {
     /// <summary>The deepest document this reader writes; deeper ones are the full parser's.</summary>
     internal const int MaxJsonDepth = 64;
 
     /// <summary>The documents of <paramref name="yaml"/>, or null when the text is outside the subset; valid until disposed.</summary>
-    public static YamlDocumentSet? TryParse(ReadOnlyMemory<char> yaml)
+    /// <remarks>
+    /// With <paramref name="readBulkKinds"/>, CiliumEndpoints and CiliumIdentities in the usual block layout are read
+    /// straight into their objects (<see cref="YamlDocumentSet.ReadObject"/>), without JSON in between: a cluster dump
+    /// is mostly those, by the hundred thousand.
+    /// </remarks>
+    public static YamlDocumentSet? TryParse(ReadOnlyMemory<char> yaml, bool readBulkKinds = false)
     {
         if (yaml.Span.ContainsAny('\t', '\r') || yaml.Span.StartsWith('\uFEFF'))
         {
@@ -26,7 +33,7 @@ internal static class BlockYamlReader
         var reader = new Reader(yaml.Span);
         try
         {
-            return reader.Documents();
+            return reader.Documents(readBulkKinds);
         }
         catch (OutsideSubsetException)
         {
@@ -47,40 +54,73 @@ internal static class BlockYamlReader
     // the parses allow them around the number).
     private static readonly SearchValues<char> NumberCharacters = SearchValues.Create("0123456789+-.eE ");
 
-    /// <summary>The same typing as <see cref="YamlDocuments"/> gives plain scalars (YAML 1.2 core schema).</summary>
-    internal static void WritePlainScalar(Utf8JsonWriter writer, ReadOnlySpan<char> text)
+    /// <summary>What a plain scalar is under YAML 1.2's core schema.</summary>
+    internal enum PlainScalarType
     {
+        Null,
+        True,
+        False,
+        Integer,
+        Real,
+        String,
+    }
+
+    /// <summary>The same typing as <see cref="YamlDocuments"/> gives plain scalars (YAML 1.2 core schema).</summary>
+    internal static PlainScalarType TypeOfPlainScalar(ReadOnlySpan<char> text, out long integer, out double real)
+    {
+        integer = 0;
+        real = 0;
         switch (text)
         {
             case "" or "~" or "null" or "Null" or "NULL":
-                writer.WriteNullValue();
-                return;
+                return PlainScalarType.Null;
             case "true" or "True" or "TRUE":
-                writer.WriteBooleanValue(true);
-                return;
+                return PlainScalarType.True;
             case "false" or "False" or "FALSE":
-                writer.WriteBooleanValue(false);
-                return;
+                return PlainScalarType.False;
         }
         // Names, kinds and addresses are most plain scalars: a character no number has, or a second dot (an IPv4
         // address), makes one a string without two failed parses.
         if (text.ContainsAnyExcept(NumberCharacters) || text.IndexOf('.') != text.LastIndexOf('.'))
         {
-            writer.WriteStringValue(text);
-            return;
+            return PlainScalarType.String;
         }
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out integer))
         {
-            writer.WriteNumberValue(integer);
-            return;
+            return PlainScalarType.Integer;
         }
         if (text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '-' or '+' or '.')
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real))
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out real) && double.IsFinite(real))
         {
-            writer.WriteNumberValue(real);
-            return;
+            return PlainScalarType.Real;
         }
-        writer.WriteStringValue(text);
+        return PlainScalarType.String;
+    }
+
+    /// <summary>A plain scalar as JSON, typed by <see cref="TypeOfPlainScalar"/>.</summary>
+    internal static void WritePlainScalar(Utf8JsonWriter writer, ReadOnlySpan<char> text)
+    {
+        switch (TypeOfPlainScalar(text, out var integer, out var real))
+        {
+            case PlainScalarType.Null:
+                writer.WriteNullValue();
+                break;
+            case PlainScalarType.True:
+                writer.WriteBooleanValue(true);
+                break;
+            case PlainScalarType.False:
+                writer.WriteBooleanValue(false);
+                break;
+            case PlainScalarType.Integer:
+                writer.WriteNumberValue(integer);
+                break;
+            case PlainScalarType.Real:
+                writer.WriteNumberValue(real);
+                break;
+            default:
+                writer.WriteStringValue(text);
+                break;
+        }
     }
 
     private sealed class OutsideSubsetException : Exception
@@ -106,7 +146,7 @@ internal static class BlockYamlReader
         public int Content;
     }
 
-    private ref struct Reader
+    private ref partial struct Reader
     {
         // Deeper documents are left to the full parser (and JSON documents stop at 64 levels anyway).
         private const int MaxDepth = MaxJsonDepth;
@@ -146,13 +186,13 @@ internal static class BlockYamlReader
             }
         }
 
-        public YamlDocumentSet Documents()
+        public YamlDocumentSet Documents(bool readBulkKinds)
         {
             // All documents go into one JSON array, parsed (when at all) once: far less work per document than a parse
             // each. The JSON of block YAML runs about a third longer than its text (quotes and braces), so the buffer
-            // rarely regrows.
-            var buffer = new PooledByteWriter(_text.Length + _text.Length / 2 + 1024);
-            var ranges = new List<Range>();
+            // rarely regrows; when the bulk kinds are read straight into objects, most documents write no JSON at all.
+            var buffer = new PooledByteWriter(readBulkKinds ? 1 << 16 : _text.Length + _text.Length / 2 + 1024);
+            var documents = new List<YamlDocumentSet.BlockDocument>();
             try
             {
                 using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
@@ -164,6 +204,12 @@ internal static class BlockYamlReader
                     {
                         continue;
                     }
+                    if (readBulkKinds && TryReadBulkObject(first, i) is { } read)
+                    {
+                        documents.Add(new YamlDocumentSet.BlockDocument(default, read, ContentOf(first, i)));
+                        first = i + 1;
+                        continue;
+                    }
                     // Each document's bytes, for a reader of its JSON text (the separator before it left out).
                     writer.Flush();
                     var start = (int)writer.BytesCommitted;
@@ -172,7 +218,8 @@ internal static class BlockYamlReader
                     var end = (int)writer.BytesCommitted;
                     if (end > start)
                     {
-                        ranges.Add(new Range(buffer.WrittenMemory.Span[start] == (byte)',' ? start + 1 : start, end));
+                        var json = new Range(buffer.WrittenMemory.Span[start] == (byte)',' ? start + 1 : start, end);
+                        documents.Add(new YamlDocumentSet.BlockDocument(json, null, default));
                     }
                     first = i + 1;
                 }
@@ -183,7 +230,15 @@ internal static class BlockYamlReader
                 buffer.Dispose();
                 throw;
             }
-            return new YamlDocumentSet(buffer, ranges);
+            return new YamlDocumentSet(buffer, documents);
+        }
+
+        /// <summary>A hash of the text of lines <paramref name="first"/> up to <paramref name="end"/>: what changes when the document does.</summary>
+        private readonly UInt128 ContentOf(int first, int end)
+        {
+            var start = first < _lineCount ? _lines[first].Start : _text.Length;
+            var stop = end < _lineCount ? _lines[end].Start : _text.Length;
+            return XxHash128.HashToUInt128(MemoryMarshal.AsBytes(_text[start..stop]));
         }
 
         private bool IsDocumentMarker(int index)
@@ -212,7 +267,7 @@ internal static class BlockYamlReader
             return text[3] == ' ' && (rest.IsEmpty || rest[0] == '#') ? true : throw new OutsideSubsetException();
         }
 
-        private void ReadDocument(Utf8JsonWriter writer, int first, int end)
+        private void ReadDocument(Utf8JsonWriter? writer, int first, int end)
         {
             _current = first;
             _documentEnd = end;
@@ -247,20 +302,18 @@ internal static class BlockYamlReader
             return false;
         }
 
-        private int Indent(int index) => _lines[index].Content - _lines[index].Start;
+        private readonly int Indent(int index) => _lines[index].Content - _lines[index].Start;
 
-        private ReadOnlySpan<char> Rest(int index) => _text.Slice(_lines[index].Content, _lines[index].End - _lines[index].Content);
+        private readonly ReadOnlySpan<char> Rest(int index) => _text.Slice(_lines[index].Content, _lines[index].End - _lines[index].Content);
 
-        private bool IsSequenceItem(int index)
-        {
-            var rest = Rest(index);
-            return rest.Length > 0 && rest[0] == '-' && (rest.Length == 1 || rest[1] == ' ');
-        }
+        private bool IsSequenceItem(int index) => StartsSequenceItem(Rest(index));
+
+        private static bool StartsSequenceItem(ReadOnlySpan<char> rest) => rest.Length > 0 && rest[0] == '-' && (rest.Length == 1 || rest[1] == ' ');
 
         private bool IsMappingEntry(int index) => FindKeyEnd(Rest(index)) >= 0;
 
         /// <summary>A block node whose first line is the current one, at <paramref name="indent"/>.</summary>
-        private void ReadBlock(Utf8JsonWriter writer, int indent, int parentIndent, int depth)
+        private void ReadBlock(Utf8JsonWriter? writer, int indent, int parentIndent, int depth)
         {
             if (depth > MaxDepth)
             {
@@ -281,13 +334,13 @@ internal static class BlockYamlReader
                 var afterValue = WriteInlineValue(writer, rest, 0);
                 EnsureOnlyComment(rest[afterValue..]);
                 _current++;
-                EnsureNoContinuation(parentIndent);
+                EnsureBlockEnded(parentIndent);
             }
         }
 
-        private void ReadSequence(Utf8JsonWriter writer, int indent, int depth)
+        private void ReadSequence(Utf8JsonWriter? writer, int indent, int depth)
         {
-            writer.WriteStartArray();
+            writer?.WriteStartArray();
             while (SkipToContent() && Indent(_current) == indent && IsSequenceItem(_current))
             {
                 var line = _lines[_current];
@@ -306,7 +359,7 @@ internal static class BlockYamlReader
                     }
                     else
                     {
-                        writer.WriteNullValue();
+                        writer?.WriteNullValue();
                     }
                     continue;
                 }
@@ -317,20 +370,15 @@ internal static class BlockYamlReader
                 }
                 // "- content": the content is a node whose indentation is its column ("- key: v" starts a mapping
                 // whose later entries line up with "key").
-                line.Content = item;
-                _lines[_current] = line;
-                ReadBlock(writer, item - line.Start, indent, depth + 1);
+                ReadItemContent(writer, item, indent, depth + 1);
             }
-            writer.WriteEndArray();
-            if (SkipToContent() && Indent(_current) > indent)
-            {
-                throw new OutsideSubsetException();
-            }
+            writer?.WriteEndArray();
+            EnsureBlockEnded(indent);
         }
 
-        private void ReadMapping(Utf8JsonWriter writer, int indent, int depth)
+        private void ReadMapping(Utf8JsonWriter? writer, int indent, int depth)
         {
-            writer.WriteStartObject();
+            writer?.WriteStartObject();
             while (SkipToContent() && Indent(_current) == indent && !IsSequenceItem(_current))
             {
                 var rest = Rest(_current);
@@ -340,44 +388,78 @@ internal static class BlockYamlReader
                     throw new OutsideSubsetException();
                 }
                 WriteKey(writer, rest[..keyEnd]);
-                var value = rest[(keyEnd + 1)..];
-                var valueStart = value.Length - value.TrimStart(' ').Length;
-                value = value[valueStart..];
-                if (value.IsEmpty || value[0] == '#')
-                {
-                    // "key:" alone: a nested block (more indented, or a sequence at the same indentation), or null.
-                    _current++;
-                    if (SkipToContent() && (Indent(_current) > indent || (Indent(_current) == indent && IsSequenceItem(_current))))
-                    {
-                        ReadBlock(writer, Indent(_current), indent, depth + 1);
-                    }
-                    else
-                    {
-                        writer.WriteNullValue();
-                    }
-                    continue;
-                }
-                if (value[0] is '|' or '>')
-                {
-                    ReadBlockScalar(writer, _lines[_current].Content + keyEnd + 1 + valueStart, indent);
-                    continue;
-                }
-                var afterValue = WriteInlineValue(writer, value, 0);
-                EnsureOnlyComment(value[afterValue..]);
-                _current++;
-                EnsureNoContinuation(indent);
+                ReadEntryValue(writer, keyEnd, indent, depth);
             }
-            writer.WriteEndObject();
-            if (SkipToContent() && Indent(_current) > indent)
+            writer?.WriteEndObject();
+            EnsureBlockEnded(indent);
+        }
+
+        /// <summary>
+        /// A sequence item's content, which starts at column <paramref name="item"/> of the current line: read as a
+        /// block whose indentation is that column. The line is read from there meanwhile and restored after, so a
+        /// second reading of the document sees the line as it was.
+        /// </summary>
+        private void ReadItemContent(Utf8JsonWriter? writer, int item, int sequenceIndent, int depth)
+        {
+            var index = _current;
+            var line = _lines[index];
+            _lines[index].Content = item;
+            try
             {
-                throw new OutsideSubsetException();
+                ReadBlock(writer, item - line.Start, sequenceIndent, depth);
+            }
+            finally
+            {
+                _lines[index] = line;
             }
         }
 
-        /// <summary>A scalar followed by a line more indented than its parent is a multi-line scalar: beyond the subset.</summary>
-        private void EnsureNoContinuation(int parentIndent)
+        /// <summary>
+        /// The value of the mapping entry on the current line, whose key ends at <paramref name="keyEnd"/> of the line's
+        /// content: on the same line, a block scalar, a nested block on the lines below, or null.
+        /// </summary>
+        private void ReadEntryValue(Utf8JsonWriter? writer, int keyEnd, int indent, int depth)
         {
-            if (SkipToContent() && Indent(_current) > parentIndent)
+            var rest = Rest(_current);
+            var value = rest[(keyEnd + 1)..];
+            var valueStart = value.Length - value.TrimStart(' ').Length;
+            value = value[valueStart..];
+            if (value.IsEmpty || value[0] == '#')
+            {
+                // "key:" alone: a nested block (more indented, or a sequence at the same indentation), or null.
+                _current++;
+                if (HasNestedBlock(indent))
+                {
+                    ReadBlock(writer, Indent(_current), indent, depth + 1);
+                }
+                else
+                {
+                    writer?.WriteNullValue();
+                }
+                return;
+            }
+            if (value[0] is '|' or '>')
+            {
+                ReadBlockScalar(writer, _lines[_current].Content + keyEnd + 1 + valueStart, indent);
+                return;
+            }
+            var afterValue = WriteInlineValue(writer, value, 0);
+            EnsureOnlyComment(value[afterValue..]);
+            _current++;
+            EnsureBlockEnded(indent);
+        }
+
+        /// <summary>After a "key:" line at <paramref name="indent"/>: whether a nested block follows (more indented, or a sequence at the key's indentation).</summary>
+        private bool HasNestedBlock(int indent) =>
+            SkipToContent() && (Indent(_current) > indent || (Indent(_current) == indent && IsSequenceItem(_current)));
+
+        /// <summary>
+        /// After a block at <paramref name="indent"/>, or a scalar in one: a line more indented than it is beyond the subset
+        /// (after a scalar, it would be a multi-line scalar).
+        /// </summary>
+        private void EnsureBlockEnded(int indent)
+        {
+            if (SkipToContent() && Indent(_current) > indent)
             {
                 throw new OutsideSubsetException();
             }
@@ -439,24 +521,27 @@ internal static class BlockYamlReader
             return -1;
         }
 
-        private static void WriteKey(Utf8JsonWriter writer, ReadOnlySpan<char> key)
+        private static void WriteKey(Utf8JsonWriter? writer, ReadOnlySpan<char> key)
         {
             key = key.TrimEnd(' ');
             if (key[0] is '"' or '\'')
             {
-                writer.WritePropertyName(Unquote(key[..QuotedEnd(key)]));
+                // Unquoted even when only checked: an escape outside the subset gives up either way.
+                var name = Unquote(key[..QuotedEnd(key)]);
+                writer?.WritePropertyName(name);
                 return;
             }
-            writer.WritePropertyName(key);
+            writer?.WritePropertyName(key);
         }
 
         /// <summary>Writes the value at the start of <paramref name="text"/>; returns where it ends.</summary>
-        private static int WriteInlineValue(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        private static int WriteInlineValue(Utf8JsonWriter? writer, ReadOnlySpan<char> text, int depth)
         {
             switch (text[0])
             {
                 case '"' or '\'':
-                    writer.WriteStringValue(QuotedScalar(text, out var close));
+                    var quoted = QuotedScalar(text, out var close);
+                    writer?.WriteStringValue(quoted);
                     return close;
                 case '[':
                     return WriteFlowSequence(writer, text, depth);
@@ -474,17 +559,20 @@ internal static class BlockYamlReader
                 throw new OutsideSubsetException();
             }
             var value = text[..(stop < 0 ? text.Length : stop)].TrimEnd(' ');
-            WritePlainScalar(writer, value);
+            if (writer is not null)
+            {
+                WritePlainScalar(writer, value);
+            }
             return value.Length;
         }
 
-        private static int WriteFlowSequence(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        private static int WriteFlowSequence(Utf8JsonWriter? writer, ReadOnlySpan<char> text, int depth)
         {
             if (depth > 32)
             {
                 throw new OutsideSubsetException();
             }
-            writer.WriteStartArray();
+            writer?.WriteStartArray();
             var i = SkipSpaces(text, 1);
             var closed = i < text.Length && text[i] == ']';
             while (!closed)
@@ -492,17 +580,17 @@ internal static class BlockYamlReader
                 i += WriteFlowValue(writer, text[i..], depth);
                 closed = NextFlowEntry(text, ref i, ']');
             }
-            writer.WriteEndArray();
+            writer?.WriteEndArray();
             return i + 1;
         }
 
-        private static int WriteFlowMapping(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        private static int WriteFlowMapping(Utf8JsonWriter? writer, ReadOnlySpan<char> text, int depth)
         {
             if (depth > 32)
             {
                 throw new OutsideSubsetException();
             }
-            writer.WriteStartObject();
+            writer?.WriteStartObject();
             var i = SkipSpaces(text, 1);
             var closed = i < text.Length && text[i] == '}';
             while (!closed)
@@ -511,7 +599,8 @@ internal static class BlockYamlReader
                 int keyEnd;
                 if (i < text.Length && text[i] is '"' or '\'')
                 {
-                    writer.WritePropertyName(QuotedScalar(text[i..], out var close));
+                    var quotedKey = QuotedScalar(text[i..], out var close);
+                    writer?.WritePropertyName(quotedKey);
                     keyEnd = SkipSpaces(text, i + close);
                 }
                 else
@@ -521,7 +610,7 @@ internal static class BlockYamlReader
                     {
                         throw new OutsideSubsetException();
                     }
-                    writer.WritePropertyName(text[i..plain].TrimEnd(' '));
+                    writer?.WritePropertyName(text[i..plain].TrimEnd(' '));
                     keyEnd = plain;
                 }
                 if (keyEnd + 1 >= text.Length || text[keyEnd] != ':' || text[keyEnd + 1] != ' ')
@@ -536,7 +625,7 @@ internal static class BlockYamlReader
                 i += WriteFlowValue(writer, text[i..], depth);
                 closed = NextFlowEntry(text, ref i, '}');
             }
-            writer.WriteEndObject();
+            writer?.WriteEndObject();
             return i + 1;
         }
 
@@ -559,7 +648,7 @@ internal static class BlockYamlReader
             return i >= text.Length || text[i] == close || text[i] == ',' ? throw new OutsideSubsetException() : false;
         }
 
-        private static int WriteFlowValue(Utf8JsonWriter writer, ReadOnlySpan<char> text, int depth)
+        private static int WriteFlowValue(Utf8JsonWriter? writer, ReadOnlySpan<char> text, int depth)
         {
             if (text.IsEmpty)
             {
@@ -572,7 +661,8 @@ internal static class BlockYamlReader
                 case '{':
                     return WriteFlowMapping(writer, text, depth + 1);
                 case '"' or '\'':
-                    writer.WriteStringValue(QuotedScalar(text, out var close));
+                    var quoted = QuotedScalar(text, out var close);
+                    writer?.WriteStringValue(quoted);
                     return close;
             }
             var end = FlowPlainEnd(text, 0);
@@ -582,7 +672,10 @@ internal static class BlockYamlReader
             {
                 throw new OutsideSubsetException();
             }
-            WritePlainScalar(writer, text[..end].TrimEnd(' '));
+            if (writer is not null)
+            {
+                WritePlainScalar(writer, text[..end].TrimEnd(' '));
+            }
             return end;
         }
 
@@ -605,8 +698,17 @@ internal static class BlockYamlReader
             return i;
         }
 
-        /// <summary>A literal block scalar ("|", "|-", "|+"); folded ones and explicit indentation are left to the full parser.</summary>
-        private void ReadBlockScalar(Utf8JsonWriter writer, int header, int parentIndent)
+        private void ReadBlockScalar(Utf8JsonWriter? writer, int header, int parentIndent)
+        {
+            var text = BlockScalar(header, parentIndent);
+            writer?.WriteStringValue(text);
+        }
+
+        /// <summary>
+        /// A literal block scalar ("|", "|-", "|+") whose header is at <paramref name="header"/> of the current line, its
+        /// lines consumed; folded ones and explicit indentation are left to the full parser.
+        /// </summary>
+        private string BlockScalar(int header, int parentIndent)
         {
             var line = _lines[_current];
             var headerText = _text.Slice(header, line.End - header);
@@ -658,22 +760,28 @@ internal static class BlockYamlReader
             }
             // Chomping: clip keeps one final line break, strip none, keep all of them.
             var text = value.ToString();
-            writer.WriteStringValue(chomping switch
+            _current = last;
+            return chomping switch
             {
                 '-' => text,
                 '+' => text + new string('\n', breaks),
                 _ => text + "\n",
-            });
-            _current = last;
+            };
         }
 
         private static void EnsureOnlyComment(ReadOnlySpan<char> rest)
         {
-            var trimmed = rest.TrimStart(' ');
-            if (!trimmed.IsEmpty && (trimmed[0] != '#' || trimmed.Length == rest.Length))
+            if (!IsOnlyComment(rest))
             {
                 throw new OutsideSubsetException();
             }
+        }
+
+        /// <summary>Whether what follows a value is nothing, or a comment after a space.</summary>
+        private static bool IsOnlyComment(ReadOnlySpan<char> rest)
+        {
+            var trimmed = rest.TrimStart(' ');
+            return trimmed.IsEmpty || (trimmed[0] == '#' && trimmed.Length < rest.Length);
         }
 
         private static int SkipSpaces(ReadOnlySpan<char> text, int i)

@@ -1,5 +1,3 @@
-using System.Collections.ObjectModel;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Mesh.Kubernetes.Objects;
@@ -30,28 +28,15 @@ internal static class BulkObjectReader
         }
     }
 
-    private enum Kind
-    {
-        Other,
-        Endpoint,
-        Identity,
-    }
-
     private static IKubeObject? Read(ref Utf8JsonReader reader)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
-        var kind = Kind.Other;
-        var group = false;
-        Seen seen = default;
-        // Structs on the stack: nothing made per object but the object itself.
-        Metadata meta = default;
-        var hasMeta = false;
-        var status = new Status();
-        var hasStatus = false;
-        IReadOnlyDictionary<string, string>? securityLabels = null;
+        FieldsSeen seen = default;
+        // On the stack: nothing made per object but the object itself.
+        var fields = new BulkKindFields();
         while (Next(ref reader))
         {
             if (reader.ValueTextEquals("apiVersion"u8) && seen.First(0))
@@ -60,8 +45,8 @@ internal static class BulkObjectReader
                 {
                     return null;
                 }
-                group = reader.ValueTextEquals("cilium.io/v2"u8) || reader.ValueTextEquals("cilium.io/v2alpha1"u8);
-                if (!group)
+                fields.Group = reader.ValueTextEquals("cilium.io/v2"u8) || reader.ValueTextEquals("cilium.io/v2alpha1"u8);
+                if (!fields.Group)
                 {
                     return null;
                 }
@@ -72,32 +57,32 @@ internal static class BulkObjectReader
                 {
                     return null;
                 }
-                kind = reader.ValueTextEquals("CiliumEndpoint"u8) ? Kind.Endpoint : reader.ValueTextEquals("CiliumIdentity"u8) ? Kind.Identity : Kind.Other;
-                if (kind == Kind.Other)
+                fields.Kind = reader.ValueTextEquals("CiliumEndpoint"u8) ? BulkKind.Endpoint : reader.ValueTextEquals("CiliumIdentity"u8) ? BulkKind.Identity : BulkKind.Other;
+                if (fields.Kind == BulkKind.Other)
                 {
                     return null;
                 }
             }
             else if (reader.ValueTextEquals("metadata"u8) && seen.First(2))
             {
-                if (!ReadMetadata(ref reader, ref meta))
+                if (!ReadMetadata(ref reader, ref fields.Metadata))
                 {
                     return null;
                 }
-                hasMeta = true;
+                fields.HasMetadata = true;
             }
             else if (reader.ValueTextEquals("status"u8) && seen.First(3))
             {
-                if (!TryStart(ref reader, JsonTokenType.StartObject, out var present) || (present && !ReadStatus(ref reader, ref status)))
+                if (!TryStart(ref reader, JsonTokenType.StartObject, out var present) || (present && !ReadStatus(ref reader, ref fields.Status)))
                 {
                     return null;
                 }
-                hasStatus = present;
+                fields.HasStatus = present;
             }
             else if (reader.ValueTextEquals("security-labels"u8) && seen.First(4))
             {
                 reader.Read();
-                if (!TryReadMap(ref reader, out securityLabels))
+                if (!TryReadMap(ref reader, out fields.SecurityLabels))
                 {
                     return null;
                 }
@@ -107,28 +92,7 @@ internal static class BulkObjectReader
                 return null;
             }
         }
-        if (!group || !hasMeta || string.IsNullOrEmpty(meta.Name))
-        {
-            return null;
-        }
-        switch (kind)
-        {
-            case Kind.Identity when uint.TryParse(meta.Name, NumberStyles.None, CultureInfo.InvariantCulture, out _):
-                return new CiliumIdentity(meta.ToObjectMeta(namespaced: false), securityLabels ?? ReadOnlyDictionary<string, string>.Empty);
-            case Kind.Endpoint:
-                var objectMeta = meta.ToObjectMeta(namespaced: true);
-                if (!hasStatus)
-                {
-                    return new CiliumEndpoint(objectMeta, null, [], string.Empty, 0, [], string.Empty);
-                }
-                return new CiliumEndpoint(objectMeta, status.IdentityId, status.Addressing, status.NodeIp, status.EncryptionKey, status.NamedPorts, status.ServiceAccount)
-                {
-                    EndpointId = status.EndpointId,
-                    IdentityLabels = status.IdentityLabels,
-                };
-            default:
-                return null;
-        }
+        return fields.Build();
     }
 
     /// <summary>Moves to the next property name of the current object; false at its end.</summary>
@@ -138,31 +102,13 @@ internal static class BulkObjectReader
         return reader.TokenType == JsonTokenType.PropertyName;
     }
 
-    private struct Metadata
-    {
-        public string? Name;
-        public string? Namespace;
-        public IReadOnlyDictionary<string, string>? Labels;
-        public IReadOnlyDictionary<string, string>? Annotations;
-        public string? ResourceVersion;
-        public DateTimeOffset? Created;
-
-        public readonly ObjectMeta ToObjectMeta(bool namespaced) => new(
-            Name!,
-            !namespaced ? string.Empty : string.IsNullOrEmpty(Namespace) ? "default" : Namespace,
-            Labels ?? ReadOnlyDictionary<string, string>.Empty,
-            Annotations ?? ReadOnlyDictionary<string, string>.Empty,
-            ResourceVersion ?? string.Empty,
-            Created);
-    }
-
-    private static bool ReadMetadata(ref Utf8JsonReader reader, ref Metadata meta)
+    private static bool ReadMetadata(ref Utf8JsonReader reader, ref BulkMetadata meta)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
-        Seen seen = default;
+        FieldsSeen seen = default;
         while (Next(ref reader))
         {
             if (reader.ValueTextEquals("name"u8) && seen.First(0))
@@ -211,13 +157,9 @@ internal static class BulkObjectReader
                 {
                     return false;
                 }
-                if (created.Length > 0)
+                if (!meta.TrySetCreated(created))
                 {
-                    if (!DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-                    {
-                        return false;
-                    }
-                    meta.Created = parsed;
+                    return false;
                 }
             }
             else if (!SkipOther(ref reader, seen))
@@ -228,22 +170,10 @@ internal static class BulkObjectReader
         return true;
     }
 
-    private struct Status()
-    {
-        public uint? IdentityId;
-        public EndpointAddressPair[] Addressing = [];
-        public string NodeIp = string.Empty;
-        public byte EncryptionKey;
-        public NamedPortSpec[] NamedPorts = [];
-        public string ServiceAccount = string.Empty;
-        public ushort? EndpointId;
-        public string[] IdentityLabels = [];
-    }
-
     /// <summary>A CiliumEndpoint's status (the reader on its start); false when it needs the general reader.</summary>
-    private static bool ReadStatus(ref Utf8JsonReader reader, ref Status status)
+    private static bool ReadStatus(ref Utf8JsonReader reader, ref BulkStatus status)
     {
-        Seen seen = default;
+        FieldsSeen seen = default;
         while (Next(ref reader))
         {
             if (reader.ValueTextEquals("identity"u8) && seen.First(0))
@@ -270,7 +200,7 @@ internal static class BulkObjectReader
                 {
                     continue;
                 }
-                Seen inner = default;
+                FieldsSeen inner = default;
                 while (Next(ref reader))
                 {
                     if (reader.ValueTextEquals("key"u8) && inner.First(0))
@@ -317,7 +247,7 @@ internal static class BulkObjectReader
         return true;
     }
 
-    private static bool ReadIdentity(ref Utf8JsonReader reader, ref Status status)
+    private static bool ReadIdentity(ref Utf8JsonReader reader, ref BulkStatus status)
     {
         if (!TryStart(ref reader, JsonTokenType.StartObject, out var given))
         {
@@ -327,7 +257,7 @@ internal static class BulkObjectReader
         {
             return true;
         }
-        Seen seen = default;
+        FieldsSeen seen = default;
         while (Next(ref reader))
         {
             if (reader.ValueTextEquals("id"u8) && seen.First(0))
@@ -367,7 +297,7 @@ internal static class BulkObjectReader
         return true;
     }
 
-    private static bool ReadNetworking(ref Utf8JsonReader reader, ref Status status)
+    private static bool ReadNetworking(ref Utf8JsonReader reader, ref BulkStatus status)
     {
         if (!TryStart(ref reader, JsonTokenType.StartObject, out var given))
         {
@@ -377,7 +307,7 @@ internal static class BulkObjectReader
         {
             return true;
         }
-        Seen seen = default;
+        FieldsSeen seen = default;
         while (Next(ref reader))
         {
             if (reader.ValueTextEquals("addressing"u8) && seen.First(0))
@@ -400,7 +330,7 @@ internal static class BulkObjectReader
                         return false;
                     }
                     string ipv4 = string.Empty, ipv6 = string.Empty;
-                    Seen pair = default;
+                    FieldsSeen pair = default;
                     while (Next(ref reader))
                     {
                         if (reader.ValueTextEquals("ipv4"u8) && pair.First(0))
@@ -450,7 +380,7 @@ internal static class BulkObjectReader
         return true;
     }
 
-    private static bool ReadNamedPorts(ref Utf8JsonReader reader, ref Status status)
+    private static bool ReadNamedPorts(ref Utf8JsonReader reader, ref BulkStatus status)
     {
         if (!TryStart(ref reader, JsonTokenType.StartArray, out var given))
         {
@@ -469,7 +399,7 @@ internal static class BulkObjectReader
             }
             string name = string.Empty, protocol = string.Empty;
             long? port = null;
-            Seen seen = default;
+            FieldsSeen seen = default;
             while (Next(ref reader))
             {
                 if (reader.ValueTextEquals("name"u8) && seen.First(0))
@@ -600,7 +530,7 @@ internal static class BulkObjectReader
     }
 
     /// <summary>Skips a property none of the known fields matched; false when a known field came twice instead.</summary>
-    private static bool SkipOther(ref Utf8JsonReader reader, Seen seen)
+    private static bool SkipOther(ref Utf8JsonReader reader, FieldsSeen seen)
     {
         if (!seen.Other())
         {
@@ -608,30 +538,5 @@ internal static class BulkObjectReader
         }
         reader.Skip();
         return true;
-    }
-
-    /// <summary>
-    /// Which of an object's known fields were read: a field given twice is left to the general reader (whose lookup
-    /// decides which one counts), and every other property is skipped.
-    /// </summary>
-    private struct Seen
-    {
-        private int _fields;
-
-        /// <summary>True the first time field <paramref name="bit"/> is met.</summary>
-        public bool First(int bit)
-        {
-            var mask = 1 << bit;
-            if ((_fields & mask) != 0)
-            {
-                _fields |= 1 << 30;
-                return false;
-            }
-            _fields |= mask;
-            return true;
-        }
-
-        /// <summary>For a property none of the known fields matched: true when it may be skipped, false when a known field came twice.</summary>
-        public readonly bool Other() => (_fields & (1 << 30)) == 0;
     }
 }

@@ -25,12 +25,16 @@ public static class YamlDocuments
     /// </summary>
     internal static YamlDocumentSet ParseScoped(string yaml) => ParseScoped(yaml.AsMemory());
 
-    /// <summary><see cref="ParseScoped(string)"/> of text in a buffer the caller owns (and may reuse once this returns).</summary>
-    internal static YamlDocumentSet ParseScoped(ReadOnlyMemory<char> yaml)
+    /// <summary>
+    /// <see cref="ParseScoped(string)"/> of text in a buffer the caller owns (and may reuse once this returns). With
+    /// <paramref name="readBulkKinds"/>, CiliumEndpoints and CiliumIdentities may come read into their objects already
+    /// (<see cref="YamlDocumentSet.ReadObject"/>).
+    /// </summary>
+    internal static YamlDocumentSet ParseScoped(ReadOnlyMemory<char> yaml, bool readBulkKinds = false)
     {
         // Most manifests stay within the block subset, which a direct reader handles many times faster; everything
         // else (and every error, with its line number) goes through the full parser.
-        if (BlockYamlReader.TryParse(yaml) is { } documents)
+        if (BlockYamlReader.TryParse(yaml, readBulkKinds) is { } documents)
         {
             return documents;
         }
