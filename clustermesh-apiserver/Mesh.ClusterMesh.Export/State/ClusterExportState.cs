@@ -486,20 +486,19 @@ public sealed class ClusterExportState
         /// <summary>Empties the sets for the next event; false when one grew too large to be worth keeping.</summary>
         public bool TryClear()
         {
-            const int KeepUpTo = 64;
-            HashSet<string>?[] sets = [_identities, _ips, _nodes, _services, _exports];
-            foreach (var set in sets)
+            // Set by set, with no array of them: this runs once per event.
+            if (TooLarge(_identities) || TooLarge(_ips) || TooLarge(_nodes) || TooLarge(_services) || TooLarge(_exports))
             {
-                if (set is { Count: > KeepUpTo })
-                {
-                    return false;
-                }
+                return false;
             }
-            foreach (var set in sets)
-            {
-                set?.Clear();
-            }
+            _identities?.Clear();
+            _ips?.Clear();
+            _nodes?.Clear();
+            _services?.Clear();
+            _exports?.Clear();
             return true;
+
+            static bool TooLarge(HashSet<string>? set) => set is { Count: > 64 };
         }
     }
 }

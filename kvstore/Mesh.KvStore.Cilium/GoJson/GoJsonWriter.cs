@@ -29,7 +29,10 @@ internal sealed class GoJsonWriter
     // A buffer grown past this by one large value (a service with thousands of backends) is not kept for the thread.
     private const int MaxRetainedBytes = 1 << 20;
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    // A plain array and a count: every token is a write, and ArrayBufferWriter's checks per GetSpan and Advance were a
+    // tenth of encoding an ipcache value.
+    private byte[] _bytes = new byte[256];
+    private int _written;
     // One bit per open object or array: whether its next element needs a comma (bit 0 is the innermost).
     private ulong _needComma;
     private int _depth;
@@ -41,16 +44,16 @@ internal sealed class GoJsonWriter
     /// </summary>
     public static GoJsonWriter Reused()
     {
-        var writer = t_reused is { } reused && reused._buffer.Capacity <= MaxRetainedBytes ? reused : t_reused = new GoJsonWriter();
+        var writer = t_reused is { } reused && reused._bytes.Length <= MaxRetainedBytes ? reused : t_reused = new GoJsonWriter();
         // Reset, not only cleared: an encode that threw half-way left its depth and flags behind.
-        writer._buffer.ResetWrittenCount();
+        writer._written = 0;
         writer._needComma = 0;
         writer._depth = 0;
         writer._afterName = false;
         return writer;
     }
 
-    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+    public byte[] ToArray() => _bytes.AsSpan(0, _written).ToArray();
 
     public GoJsonWriter StartObject()
     {
@@ -123,12 +126,12 @@ internal sealed class GoJsonWriter
         if (address is not null)
         {
             // Addresses never need escaping; written as UTF-8 directly, with no string in between.
-            var span = _buffer.GetSpan(64);
+            var span = Free(64);
             if (!(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).TryFormat(span, out var written))
             {
                 throw new InvalidOperationException("an IP address takes at most 64 bytes");
             }
-            _buffer.Advance(written);
+            _written += written;
         }
         Raw("\""u8);
         return this;
@@ -172,9 +175,9 @@ internal sealed class GoJsonWriter
         BeforeValue();
         // Base64 characters never need escaping.
         Raw("\""u8);
-        var span = _buffer.GetSpan(Base64.GetMaxEncodedToUtf8Length(value.Length));
+        var span = Free(Base64.GetMaxEncodedToUtf8Length(value.Length));
         Base64.EncodeToUtf8(value, span, out _, out var written);
-        _buffer.Advance(written);
+        _written += written;
         Raw("\""u8);
         return this;
     }
@@ -247,8 +250,8 @@ internal sealed class GoJsonWriter
             var plain = special < 0 ? value : value[..special];
             if (!plain.IsEmpty)
             {
-                var span = _buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
-                _buffer.Advance(Encoding.UTF8.GetBytes(plain, span));
+                var span = Free(Encoding.UTF8.GetMaxByteCount(plain.Length));
+                _written += Encoding.UTF8.GetBytes(plain, span);
             }
             if (special < 0)
             {
@@ -282,8 +285,8 @@ internal sealed class GoJsonWriter
                 default:
                     if (char.IsHighSurrogate(c) && special + 1 < value.Length && char.IsLowSurrogate(value[special + 1]))
                     {
-                        var span = _buffer.GetSpan(4);
-                        _buffer.Advance(Encoding.UTF8.GetBytes(value.Slice(special, 2), span));
+                        var span = Free(4);
+                        _written += Encoding.UTF8.GetBytes(value.Slice(special, 2), span);
                         consumed = 2;
                     }
                     else if (char.IsSurrogate(c))
@@ -305,28 +308,42 @@ internal sealed class GoJsonWriter
 
     private void UnicodeEscape(char c)
     {
-        var span = _buffer.GetSpan(6);
+        var span = Free(6);
         span[0] = (byte)'\\';
         span[1] = (byte)'u';
         span[2] = (byte)Hex[(c >> 12) & 0xf];
         span[3] = (byte)Hex[(c >> 8) & 0xf];
         span[4] = (byte)Hex[(c >> 4) & 0xf];
         span[5] = (byte)Hex[c & 0xf];
-        _buffer.Advance(6);
+        _written += 6;
     }
 
     private void Utf8Number<T>(T value)
         where T : IUtf8SpanFormattable
     {
-        var span = _buffer.GetSpan(24);
+        var span = Free(24);
         if (!value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture))
         {
             throw new InvalidOperationException("a 64-bit number needs at most 20 bytes");
         }
-        _buffer.Advance(written);
+        _written += written;
     }
 
-    private void Raw(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Free(bytes.Length));
+        _written += bytes.Length;
+    }
+
+    /// <summary>The free part of the buffer, at least <paramref name="size"/> bytes of it.</summary>
+    private Span<byte> Free(int size)
+    {
+        if (_bytes.Length - _written < size)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _written + size));
+        }
+        return _bytes.AsSpan(_written);
+    }
 
     private sealed class Utf8Order : IComparer<string>
     {
