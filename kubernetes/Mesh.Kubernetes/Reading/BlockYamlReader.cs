@@ -192,7 +192,7 @@ internal static partial class BlockYamlReader
             // each. The JSON of block YAML runs about a third longer than its text (quotes and braces), so the buffer
             // rarely regrows; when the bulk kinds are read straight into objects, most documents write no JSON at all.
             var buffer = new PooledByteWriter(readBulkKinds ? 1 << 16 : _text.Length + _text.Length / 2 + 1024);
-            var documents = new List<YamlDocumentSet.BlockDocument>();
+            var documents = new PooledList<YamlDocumentSet.BlockDocument>(64);
             try
             {
                 using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
@@ -228,6 +228,7 @@ internal static partial class BlockYamlReader
             catch
             {
                 buffer.Dispose();
+                documents.Dispose();
                 throw;
             }
             return new YamlDocumentSet(buffer, documents);

@@ -7,15 +7,16 @@ using Mesh.Kubernetes.Objects;
 namespace Mesh.Kubernetes.Reading;
 
 /// <summary>
-/// The documents of one YAML text, valid until disposed: disposing hands the JSON buffer and the parsed document's
-/// metadata back to the array pool for the next file. The block reader's documents are parsed into elements only
-/// when an element is asked for: a caller that reads the raw JSON of each (<see cref="Json"/>) never pays for it.
+/// The documents of one YAML text, valid until disposed: disposing hands the JSON buffer, the list of documents and
+/// the parsed document's metadata back to the array pool for the next file. The block reader's documents are parsed
+/// into elements only when an element is asked for: a caller that reads the raw JSON of each (<see cref="Json"/>)
+/// never pays for it.
 /// A document the block reader read straight into its object (<see cref="ReadObject"/>) has no JSON form.
 /// </summary>
 internal sealed class YamlDocumentSet : IReadOnlyList<JsonElement>, IDisposable
 {
     private readonly PooledByteWriter? _buffer;
-    private readonly List<BlockDocument>? _blockDocuments;
+    private readonly PooledList<BlockDocument>? _blockDocuments;
     private IReadOnlyList<JsonElement>? _documents;
     private JsonDocument? _parsed;
     // For each block document written as JSON, its place in the parsed array (the objects read directly are not in it).
@@ -25,10 +26,10 @@ internal sealed class YamlDocumentSet : IReadOnlyList<JsonElement>, IDisposable
     public YamlDocumentSet(IReadOnlyList<JsonElement> documents) => _documents = documents;
 
     /// <summary>
-    /// The block reader's documents: each either at its range of the JSON array in <paramref name="buffer"/> (owned
-    /// from here on, parsed on the first element asked for) or read into its object already.
+    /// The block reader's documents (the list owned from here on): each either at its range of the JSON array in
+    /// <paramref name="buffer"/> (owned too, parsed on the first element asked for) or read into its object already.
     /// </summary>
-    public YamlDocumentSet(PooledByteWriter buffer, List<BlockDocument> documents)
+    public YamlDocumentSet(PooledByteWriter buffer, PooledList<BlockDocument> documents)
     {
         _buffer = buffer;
         _blockDocuments = documents;
@@ -72,6 +73,7 @@ internal sealed class YamlDocumentSet : IReadOnlyList<JsonElement>, IDisposable
         // The document first: it reads from the buffer until then.
         _parsed?.Dispose();
         _buffer?.Dispose();
+        _blockDocuments?.Dispose();
     }
 
     private int ElementOf(int index)
