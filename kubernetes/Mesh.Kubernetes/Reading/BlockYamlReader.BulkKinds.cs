@@ -305,26 +305,17 @@ internal static partial class BlockYamlReader
 
         private bool ReadAddressing(int indent, ref BulkStatus status)
         {
-            // Nearly every pod has one pair: no list for it.
-            EndpointAddressPair? only = null;
-            List<EndpointAddressPair>? more = null;
+            var pairs = new AddressPairs();
             while (SkipToContent() && Indent(_current) == indent && IsSequenceItem(_current))
             {
-                var item = ItemStart(_current);
-                if (item < 0)
+                var itemIndent = BeginMappingItem(out var line, out var saved);
+                if (itemIndent < 0)
                 {
                     return false;
                 }
-                var line = _current;
-                var saved = BeginItem(item);
                 try
                 {
-                    if (!IsMappingEntry(line))
-                    {
-                        return false;
-                    }
                     string ipv4 = string.Empty, ipv6 = string.Empty;
-                    var itemIndent = Indent(line);
                     FieldsSeen seen = default;
                     int keyEnd;
                     while ((keyEnd = NextEntry(itemIndent, out var key)) >= 0)
@@ -352,22 +343,14 @@ internal static partial class BlockYamlReader
                     {
                         return false;
                     }
-                    var read = new EndpointAddressPair(ipv4, ipv6);
-                    if (only is null)
-                    {
-                        only = read;
-                    }
-                    else
-                    {
-                        (more ??= [only.Value]).Add(read);
-                    }
+                    pairs.Add(new EndpointAddressPair(ipv4, ipv6));
                 }
                 finally
                 {
                     EndItem(line, saved);
                 }
             }
-            status.Addressing = more is not null ? [.. more] : only is { } single ? [single] : [];
+            status.Addressing = pairs.ToArray();
             return SequenceEnded(indent);
         }
 
@@ -398,22 +381,15 @@ internal static partial class BlockYamlReader
             var ports = new List<NamedPortSpec>();
             while (SkipToContent() && Indent(_current) == indent && IsSequenceItem(_current))
             {
-                var item = ItemStart(_current);
-                if (item < 0)
+                var itemIndent = BeginMappingItem(out var line, out var saved);
+                if (itemIndent < 0)
                 {
                     return false;
                 }
-                var line = _current;
-                var saved = BeginItem(item);
                 try
                 {
-                    if (!IsMappingEntry(line))
-                    {
-                        return false;
-                    }
                     string name = string.Empty, protocol = string.Empty;
                     long? port = null;
-                    var itemIndent = Indent(line);
                     FieldsSeen seen = default;
                     int keyEnd;
                     while ((keyEnd = NextEntry(itemIndent, out var key)) >= 0)
@@ -583,12 +559,27 @@ internal static partial class BlockYamlReader
             return item == line.End || _text[item] is '#' or '|' or '>' ? -1 : item;
         }
 
-        /// <summary>Reads the current line from the item's content on, as the JSON path does; <see cref="EndItem"/> restores it.</summary>
-        private readonly Line BeginItem(int item)
+        /// <summary>
+        /// Opens the current sequence item as a compact mapping ("- key: value", its other entries lined up under the
+        /// key): the indentation of its entries, with the line read from the item's content on, as the JSON path reads
+        /// it, until <see cref="EndItem"/> restores it; -1 (the line as it was) for any other item.
+        /// </summary>
+        private int BeginMappingItem(out int line, out Line saved)
         {
-            var saved = _lines[_current];
-            _lines[_current].Content = item;
-            return saved;
+            line = _current;
+            saved = _lines[line];
+            var item = ItemStart(line);
+            if (item < 0)
+            {
+                return -1;
+            }
+            _lines[line].Content = item;
+            if (!IsMappingEntry(line))
+            {
+                _lines[line] = saved;
+                return -1;
+            }
+            return Indent(line);
         }
 
         private readonly void EndItem(int index, Line saved) => _lines[index] = saved;

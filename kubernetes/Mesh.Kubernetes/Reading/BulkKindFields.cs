@@ -112,6 +112,27 @@ internal struct BulkStatus()
     public string[] IdentityLabels = [];
 }
 
+/// <summary>A CiliumEndpoint's address pairs as they are read: nearly every pod has one, which needs no list.</summary>
+internal struct AddressPairs
+{
+    private EndpointAddressPair? _only;
+    private List<EndpointAddressPair>? _more;
+
+    public void Add(EndpointAddressPair pair)
+    {
+        if (_only is null)
+        {
+            _only = pair;
+        }
+        else
+        {
+            (_more ??= [_only.Value]).Add(pair);
+        }
+    }
+
+    public readonly EndpointAddressPair[] ToArray() => _more is not null ? [.. _more] : _only is { } single ? [single] : [];
+}
+
 /// <summary>
 /// Which of an object's known fields were read: a field given twice is left to the general reader (whose lookup
 /// decides which one counts), and every other property is skipped.

@@ -320,9 +320,7 @@ internal static class BulkObjectReader
                 {
                     continue;
                 }
-                // Nearly every pod has one pair: no list for it.
-                EndpointAddressPair? only = null;
-                List<EndpointAddressPair>? more = null;
+                var pairs = new AddressPairs();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (reader.TokenType != JsonTokenType.StartObject)
@@ -352,17 +350,9 @@ internal static class BulkObjectReader
                             return false;
                         }
                     }
-                    var read = new EndpointAddressPair(ipv4, ipv6);
-                    if (only is null)
-                    {
-                        only = read;
-                    }
-                    else
-                    {
-                        (more ??= [only.Value]).Add(read);
-                    }
+                    pairs.Add(new EndpointAddressPair(ipv4, ipv6));
                 }
-                status.Addressing = more is not null ? [.. more] : only is { } single ? [single] : [];
+                status.Addressing = pairs.ToArray();
             }
             else if (reader.ValueTextEquals("node"u8) && seen.First(1))
             {
